@@ -1,0 +1,70 @@
+"""Atomic file writes: a crash or Ctrl-C leaves either the old file or the new one.
+
+Each write goes to a temporary file in the destination's directory (same file
+system, so ``os.replace`` is an atomic rename), is flushed to disk, and only
+then replaces the destination.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path, mode: str = "wb", encoding: str | None = None) -> Iterator[IO]:
+    """Open a temporary file beside ``path``; on success it atomically becomes ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode, encoding=encoding, newline="" if "b" not in mode else None) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        _keep_mode(path, tmp_name)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def _keep_mode(path: Path, tmp_name: str) -> None:
+    """Give the new file the old one's permissions (mkstemp creates 0600 files)."""
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp_name, mode)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_open(path, "wb") as f:
+        f.write(data)
+
+
+def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` atomically (no newline translation)."""
+    atomic_write_bytes(path, text.encode(encoding))
+
+
+def write_if_changed(path: Path, text: str, encoding: str = "utf-8") -> bool:
+    """Atomically write ``text`` unless ``path`` already holds exactly it; return True if written.
+
+    Re-runs on unchanged input must leave files (and their mtimes) alone, so
+    that editors, ``make`` and version control see no spurious change.
+    """
+    data = text.encode(encoding)
+    with contextlib.suppress(FileNotFoundError):
+        if Path(path).read_bytes() == data:
+            return False
+    atomic_write_bytes(path, data)
+    return True

@@ -1,0 +1,84 @@
+"""Shared fixtures: a real (tiny) Argos model, an isolated model store, a CLI runner.
+
+The model is built once per test session by :mod:`pipeline.testing` (a genuine
+CTranslate2 transformer + SentencePiece package that translates word by word),
+so tests assert exact translations without any download.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEED = ROOT / "examples" / "transcript.txt"
+
+
+def training_texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.txt"))]
+    return [*texts, SEED.read_text(encoding="utf-8"), "The peace process is fragile."]
+
+
+@pytest.fixture(scope="session")
+def argosmodel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real en→fr .argosmodel file (word-by-word test model, version 1.0)."""
+    from pipeline.testing import build_test_package
+
+    return build_test_package(tmp_path_factory.mktemp("argosmodel"), training_texts=training_texts())
+
+
+@pytest.fixture(scope="session")
+def _installed_store(tmp_path_factory: pytest.TempPathFactory, argosmodel: Path) -> Path:
+    store = tmp_path_factory.mktemp("store")
+    with zipfile.ZipFile(argosmodel) as archive:
+        archive.extractall(store)
+    return store
+
+
+@pytest.fixture
+def model_store(tmp_path: Path, _installed_store: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """ARGOS_PACKAGES_DIR pointing at a fresh store holding the en→fr test model."""
+    store = tmp_path / "argos-packages"
+    shutil.copytree(_installed_store, store)
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(store))
+    return store
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    store = tmp_path / "argos-empty"
+    store.mkdir()
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(store))
+    return store
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A project directory holding a copy of the seed transcript; the cwd of the test."""
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(SEED, work / "transcript.txt")
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764240000")  # 2025-11-27: stable PO dates
+    yield work
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
+            check: bool = False) -> subprocess.CompletedProcess:
+    """Run ``python -m pipeline ARGS`` as a user would, in a subprocess."""
+    full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], cwd=cwd, env=full_env,
+        capture_output=True, text=True, timeout=300,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"pipeline {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
