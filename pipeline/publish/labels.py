@@ -1,0 +1,165 @@
+"""Localised labels, dates and language facts for published documents.
+
+Metadata of a transcript is *localised*, not machine-translated: dates and
+times go through Babel for the target locale, and the few fixed labels the
+tool prints ("Last updated", "(As delivered)", the review legend …) come from
+the tool's own gettext catalogs in ``pipeline/locale/<lang>/LC_MESSAGES/
+pipeline.po``. The PO files are read at runtime with polib (no compile step),
+so adding a target language means translating one PO file; a language
+without a catalog falls back to English, the catalogs' source language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import string
+from importlib import resources
+
+DOMAIN = "pipeline"
+RTL_FALLBACK = frozenset({"ar", "he", "fa", "ur", "ps", "sd", "yi", "dv", "ckb"})
+
+
+def _locale(language: str):
+    """Return the Babel ``Locale`` for a code like ``fr``, ``pt_BR`` or ``pt-BR``, or None."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def babel_locale(language: str):
+    """The Babel locale used to format dates and numbers; English when Babel lacks one."""
+    return _locale(language) or _locale("en")
+
+
+def language_tag(language: str) -> str:
+    """The BCP 47 form of a language code for HTML, XML and Word (``pt_BR`` → ``pt-BR``)."""
+    return language.replace("_", "-")
+
+
+def language_candidates(language: str) -> list[str]:
+    """Catalog directories to try for ``language``, most specific first (``pt_BR`` → ``pt``)."""
+    code = language.replace("-", "_")
+    parts = code.split("_")
+    return ["_".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
+@functools.lru_cache(maxsize=64)
+def _catalog(language: str) -> dict[tuple[str | None, str], str]:
+    """Translated, non-fuzzy messages of the tool's catalog for ``language`` (empty if none)."""
+    import polib
+
+    root = resources.files("pipeline") / "locale"
+    for code in language_candidates(language):
+        po_file = root / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if po_file.is_file():
+            po = polib.pofile(po_file.read_text(encoding="utf-8"))
+            return {
+                (entry.msgctxt, entry.msgid): entry.msgstr
+                for entry in po
+                if entry.msgstr and "fuzzy" not in entry.flags and not entry.obsolete
+            }
+    return {}
+
+
+def has_catalog(language: str) -> bool:
+    """Whether the tool ships label translations for ``language`` (else labels are English)."""
+    return bool(_catalog(language))
+
+
+def placeholders(message: str) -> set[str]:
+    """Names of the ``{field}`` placeholders in a message."""
+    return {name for _, name, _, _ in string.Formatter().parse(message) if name}
+
+
+class Labels:
+    """The tool's fixed labels in one language, with English as the fallback."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._messages = _catalog(language)
+
+    def __call__(self, msgid: str, context: str | None = None, **fields: str) -> str:
+        """Translate ``msgid`` and fill its ``{placeholders}``.
+
+        A translation whose placeholders do not match the English message
+        (a translator's typo) is ignored rather than crashing the publish run.
+        """
+        message = self._messages.get((context, msgid), msgid)
+        if message is not msgid and placeholders(message) != placeholders(msgid):
+            message = msgid
+        return message.format(**fields) if fields else message
+
+
+def language_name(language: str, in_language: str, capitalise: bool = True) -> str:
+    """Name of ``language`` written in ``in_language`` ("anglais").
+
+    Capitalised for use as a label ("Anglais"); ``capitalise=False`` keeps
+    the locale's own casing for use inside a sentence.
+    """
+    locale = _locale(language)
+    shown_in = _locale(in_language) or _locale("en")
+    name = locale.get_display_name(shown_in) if locale else None
+    if not name:
+        return language
+    return name[0].upper() + name[1:] if capitalise else name
+
+
+def text_direction(language: str) -> str:
+    """``"rtl"`` for right-to-left scripts (Arabic, Hebrew, Persian, Urdu …), else ``"ltr"``."""
+    locale = _locale(language)
+    if locale is not None:
+        return "rtl" if locale.character_order == "right-to-left" else "ltr"
+    return "rtl" if language_candidates(language)[-1] in RTL_FALLBACK else "ltr"
+
+
+def format_date(value: dt.date, language: str) -> str:
+    """A date in the locale's medium format: "18 févr. 2021" in French."""
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, format="medium", locale=babel_locale(language))
+
+
+def format_time(value: dt.datetime | dt.time, language: str) -> str:
+    """A time of day in the locale's short format: "18:22" in French, "6:22 PM" in English."""
+    from babel.dates import format_time as babel_format_time
+
+    return babel_format_time(value, format="short", locale=babel_locale(language))
+
+
+def format_percent(ratio: float, language: str) -> str:
+    """A share as a whole percentage, rounded down so that "100 %" means everything.
+
+    Rounding down matters here: a document 99.6 % reviewed must not claim to
+    be fully reviewed.
+    """
+    from babel.numbers import format_percent as babel_format_percent
+
+    floored = math.floor(max(0.0, min(1.0, ratio)) * 100 + 1e-9) / 100
+    return babel_format_percent(floored, locale=babel_locale(language))
+
+
+def updated_line(
+    language: str,
+    updated: dt.datetime | None,
+    text: str | None = None,
+) -> str | None:
+    """The localised "Last updated …" line, or None when the source had no update line.
+
+    ``text`` (the date as written) is shown verbatim, after the localised
+    label, when the source's date could not be parsed.
+    """
+    labels = Labels(language)
+    if updated is not None:
+        return labels(
+            "Last updated: {date}, {time}",
+            date=format_date(updated.date(), language),
+            time=format_time(updated, language),
+        )
+    if text:
+        return labels("Last updated: {date}", date=text)
+    return None

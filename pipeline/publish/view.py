@@ -1,0 +1,242 @@
+"""A format-neutral view of a translated document, shared by every writer.
+
+The writers (text, Markdown, HTML, DOCX, TMX, XLIFF) all need the same facts:
+the header lines (kind, title, by-line), the localised metadata of each
+language, the body grouped into paragraphs of lines, and each sentence of each
+line with its status. Building them once here keeps the writers short and
+makes every format agree on structure and numbering: sentence ``seg`` numbers
+are document-wide, identical in both columns of the bilingual page and equal to
+the XLIFF unit ids.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.document import BlockKind, Metadata, Status, TranslatedBlock, TranslatedDocument
+from pipeline.publish import labels as lab
+
+HEADER_KINDS = (BlockKind.KIND, BlockKind.TITLE, BlockKind.BYLINE)
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Replace characters XML 1.0 cannot carry (C0 controls, lone surrogates) with U+FFFD.
+
+    lxml refuses them outright and HTML parsers treat them as errors; a
+    visible replacement character is the honest rendering of such bytes.
+    """
+    return _XML_INVALID.sub("\ufffd", text)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence as shown in one language; ``lang`` is the language of ``text``."""
+
+    seg: int
+    text: str
+    status: Status
+    lang: str
+    separator: str = ""
+
+    @property
+    def css_class(self) -> str:
+        """Class marking sentences a translator has not checked ("mt") or not translated ("ut")."""
+        return {Status.MACHINE: "mt", Status.SOURCE: "ut"}.get(self.status, "")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One block of the document, in both languages."""
+
+    index: int
+    kind: BlockKind
+    line: int
+    source: tuple[Sentence, ...]
+    target: tuple[Sentence, ...]
+
+    def text(self, side: str) -> str:
+        """The whole line in one language ("source" or "target"), inner spacing kept."""
+        sentences = self.source if side == "source" else self.target
+        return "".join(s.text + s.separator for s in sentences).strip()
+
+
+@dataclass(frozen=True)
+class Group:
+    """Consecutive lines of one paragraph (or a single heading line)."""
+
+    kind: BlockKind
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Side:
+    """What one language column shows above the body: header lines and metadata."""
+
+    lang: str  # BCP 47 tag for lang attributes ("pt-BR")
+    dir: str
+    name: str  # language name in the target language
+    native_name: str  # language name in itself
+    kind: tuple[Line, ...]
+    title: tuple[Line, ...]
+    byline: tuple[Line, ...]
+    meta: tuple[str, ...]
+
+
+@dataclass
+class View:
+    """Everything a writer needs to publish one document in one target language."""
+
+    name: str
+    source_lang: str
+    target_lang: str
+    source: Side
+    target: Side
+    body: list[Group]
+    lines: list[Line]
+    metadata: Metadata
+    total: int
+    reviewed: int
+    machine: int
+    untranslated: int
+    labels: lab.Labels = field(repr=False)
+
+    @property
+    def reviewed_ratio(self) -> float:
+        """Share (0..1) of sentences a translator reviewed; 1.0 for a document with none."""
+        return self.reviewed / self.total if self.total else 1.0
+
+    @property
+    def original_line(self) -> str:
+        """ "Original language: anglais", in the target language."""
+        name = lab.language_name(self.source_lang, self.target_lang, capitalise=False)
+        return self.labels("Original language: {language}", language=name)
+
+    @property
+    def reviewed_line(self) -> str:
+        """Visible line recording how much of the document a person checked."""
+        percent = lab.format_percent(self.reviewed_ratio, self.target_lang)
+        return self.labels("Reviewed by a translator: {percent}", percent=percent)
+
+    def title(self, side: str = "target") -> str:
+        """Document title for ``<title>`` and file properties.
+
+        The title line when there is one, else the kind line followed by the
+        by-line ("Online press conference by NATO Secretary General …"), else
+        the document's file name.
+        """
+        page = self.source if side == "source" else self.target
+        lines = page.title or page.kind + page.byline
+        text = " ".join(line.text(side) for line in lines)
+        return text or self.name.rsplit("/", 1)[-1]
+
+
+def _sentences(
+    tblock: TranslatedBlock, first_seg: int, source_lang: str, target_lang: str, clean
+) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...]]:
+    """Both sides of one block; a block without segments shows its text as one untranslated one."""
+    segments = tblock.segments
+    if not segments:
+        text = clean(tblock.block.text.strip())
+        return (
+            (Sentence(first_seg, text, Status.SOURCE, source_lang),),
+            (Sentence(first_seg, text, Status.SOURCE, source_lang),),
+        )
+    source, target = [], []
+    for offset, seg in enumerate(segments):
+        number = first_seg + offset
+        sep = clean(seg.separator)
+        source.append(Sentence(number, clean(seg.source), Status.REVIEWED, source_lang, sep))
+        lang = source_lang if seg.status is Status.SOURCE else target_lang
+        text = seg.source if seg.status is Status.SOURCE else seg.target
+        target.append(Sentence(number, clean(text), seg.status, lang, sep))
+    return tuple(source), tuple(target)
+
+
+def _lines(tdoc: TranslatedDocument, clean) -> list[Line]:
+    """Every block as a :class:`Line`, sentences numbered from 1 across the document."""
+    lines, seg = [], 1
+    source_lang = lab.language_tag(tdoc.document.language)
+    target_lang = lab.language_tag(tdoc.target_language)
+    for index, tblock in enumerate(tdoc.blocks):
+        source, target = _sentences(tblock, seg, source_lang, target_lang, clean)
+        seg += len(source)
+        block = tblock.block
+        lines.append(Line(index, block.kind, block.line, source, target))
+    return lines
+
+
+def _groups(lines: list[Line], paragraphs: list[int]) -> list[Group]:
+    """Body lines grouped into paragraphs: consecutive lines with the same paragraph number."""
+    groups: list[Group] = []
+    previous: tuple[int, BlockKind] | None = None
+    for line, paragraph in zip(lines, paragraphs, strict=True):
+        if line.kind in HEADER_KINDS:
+            continue
+        kind = BlockKind.HEADING if line.kind is BlockKind.HEADING else BlockKind.PARAGRAPH
+        key = (paragraph, kind)
+        if groups and key == previous and kind is BlockKind.PARAGRAPH:
+            groups[-1] = Group(kind, groups[-1].lines + (line,))
+        else:
+            groups.append(Group(kind, (line,)))
+        previous = key
+    return groups
+
+
+def metadata_lines(metadata: Metadata, language: str) -> tuple[str, ...]:
+    """Localised metadata: date, "Last updated …" line and delivery note, in that order."""
+    labels = lab.Labels(language)
+    items = []
+    if metadata.date is not None:
+        items.append(lab.format_date(metadata.date, language))
+    elif metadata.date_text:
+        items.append(metadata.date_text)
+    updated = lab.updated_line(language, metadata.updated, metadata.updated_text)
+    if updated:
+        items.append(updated)
+    if metadata.as_delivered:
+        items.append(labels("(As delivered)"))
+    return tuple(items)
+
+
+def _side(tdoc: TranslatedDocument, lines: list[Line], side: str, clean) -> Side:
+    """Header lines and metadata of one language column."""
+    lang = tdoc.document.language if side == "source" else tdoc.target_language
+
+    def of(kind: BlockKind) -> tuple[Line, ...]:
+        return tuple(line for line in lines if line.kind is kind)
+
+    meta = tuple(clean(item) for item in metadata_lines(tdoc.document.metadata, lang))
+    return Side(
+        lang=lab.language_tag(lang),
+        dir=lab.text_direction(lang),
+        name=lab.language_name(lang, tdoc.target_language),
+        native_name=lab.language_name(lang, lang),
+        kind=of(BlockKind.KIND),
+        title=of(BlockKind.TITLE),
+        byline=of(BlockKind.BYLINE),
+        meta=meta,
+    )
+
+
+def build_view(tdoc: TranslatedDocument, xml: bool = True) -> View:
+    """Build the :class:`View` of ``tdoc``; ``xml`` replaces characters XML cannot carry."""
+    clean = xml_safe if xml else (lambda text: text)
+    lines = _lines(tdoc, clean)
+    paragraphs = [tblock.block.paragraph for tblock in tdoc.blocks]
+    return View(
+        name=tdoc.document.name,
+        source_lang=tdoc.document.language,
+        target_lang=tdoc.target_language,
+        source=_side(tdoc, lines, "source", clean),
+        target=_side(tdoc, lines, "target", clean),
+        body=_groups(lines, paragraphs),
+        lines=lines,
+        metadata=tdoc.document.metadata,
+        total=sum(len(b.segments) for b in tdoc.blocks),
+        reviewed=tdoc.count(Status.REVIEWED),
+        machine=tdoc.count(Status.MACHINE),
+        untranslated=tdoc.count(Status.SOURCE),
+        labels=lab.Labels(tdoc.target_language),
+    )
