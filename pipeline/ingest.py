@@ -26,16 +26,37 @@ NBSP_CHARS = "\u00a0\u202f\u2007"
 _NBSP_TABLE = str.maketrans({c: " " for c in NBSP_CHARS})
 
 KNOWN_KINDS = {
-    "press conference", "online press conference", "joint press conference",
-    "pre-ministerial press conference", "press point", "joint press point", "speech",
-    "keynote speech", "opening remarks", "remarks", "statement", "joint statement",
-    "doorstep", "doorstep statement", "interview", "video message", "transcript",
-    "discours", "conférence de presse", "conférence de presse en ligne", "point de presse",
-    "déclaration", "allocution", "entretien", "message vidéo",
-}  # fmt: skip
+    "press conference",
+    "online press conference",
+    "joint press conference",
+    "pre-ministerial press conference",
+    "press point",
+    "joint press point",
+    "speech",
+    "keynote speech",
+    "opening remarks",
+    "remarks",
+    "statement",
+    "joint statement",
+    "doorstep",
+    "doorstep statement",
+    "interview",
+    "video message",
+    "transcript",
+    "discours",
+    "conférence de presse",
+    "conférence de presse en ligne",
+    "point de presse",
+    "déclaration",
+    "allocution",
+    "entretien",
+    "message vidéo",
+}
 
 # "18 Feb. 2021", "25-May-2017", "5 février 2021"
-_DATE_RE = re.compile(r"(?P<day>\d{1,2})[\s.\-/]+(?P<month>[^\W\d_]{3,})\.?[\s.\-/]+(?P<year>\d{4})")
+_DATE_RE = re.compile(
+    r"(?P<day>\d{1,2})[\s.\-/]+(?P<month>[^\W\d_]{3,})\.?[\s.\-/]+(?P<year>\d{4})"
+)
 _TIME_RE = re.compile(r"\b(?P<hour>[01]?\d|2[0-3])[:h](?P<minute>[0-5]\d)\b")
 _BULLET_RE = re.compile(r"^\s*[•·▪◦‣*\-]\s*(?P<rest>.*)$")
 _UPDATED_RE = re.compile(
@@ -55,11 +76,32 @@ _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 _HEADER_WINDOW = 12  # header lines are looked for among the first non-blank lines
 
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-    "janv": 1, "févr": 2, "fév": 2, "fev": 2, "mars": 3, "avr": 4, "mai": 5, "juin": 6,
-    "juil": 7, "août": 8, "aoû": 8, "aou": 8, "déc": 12,
-}  # fmt: skip
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+    "janv": 1,
+    "févr": 2,
+    "fév": 2,
+    "fev": 2,
+    "mars": 3,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juil": 7,
+    "août": 8,
+    "aoû": 8,
+    "aou": 8,
+    "déc": 12,
+}
 
 
 def for_matching(text: str) -> str:
@@ -99,8 +141,7 @@ def decode_bytes(data: bytes, where: str, encoding: str = "utf-8") -> str:
     """Decode ``data``; a BOM is stripped; errors name the byte offset and line."""
     nul = data.find(b"\x00")
     if nul != -1 and not encoding.lower().replace("-", "").startswith("utf16"):
-        line = data.count(b"\n", 0, nul) + 1
-        raise UserError(f"{where}:{line}: binary file (NUL byte at offset {nul}), not a transcript")
+        raise UserError(f"{where}: binary file (NUL byte at offset {nul}), not a transcript")
     codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
     try:
         text = data.decode(codec)
@@ -124,9 +165,7 @@ def parse_transcript(
     text: str, *, name: str, source_path: str = "", language: str = "en"
 ) -> Document:
     """Build a Document from transcript text (see the module docstring for the layout)."""
-    lines = [
-        _Line(number, raw.strip()) for number, raw in enumerate(_LINE_BREAK_RE.split(text), 1)
-    ]
+    lines = [_Line(number, raw.strip()) for number, raw in enumerate(_LINE_BREAK_RE.split(text), 1)]
     metadata, header_blocks, body_start = _parse_header(lines)
     body_blocks = _parse_body(lines[body_start:], first_paragraph=len(header_blocks))
     return Document(
@@ -298,7 +337,7 @@ def _paragraph_blocks(paragraph: list[_Line], number: int) -> list[Block]:
 
 def _is_hard_wrapped(paragraph: list[_Line]) -> bool:
     """True when some line breaks mid-sentence: no end punctuation, next line lowercase."""
-    for line, following in zip(paragraph, paragraph[1:]):
+    for line, following in zip(paragraph, paragraph[1:], strict=False):
         first = following.text[:1]
         if not line.text.endswith(_SENTENCE_END) and first.islower():
             return True

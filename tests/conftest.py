@@ -32,7 +32,9 @@ def argosmodel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real en→fr .argosmodel file (word-by-word test model, version 1.0)."""
     from pipeline.testing import build_test_package
 
-    return build_test_package(tmp_path_factory.mktemp("argosmodel"), training_texts=training_texts())
+    return build_test_package(
+        tmp_path_factory.mktemp("argosmodel"), training_texts=training_texts()
+    )
 
 
 @pytest.fixture(scope="session")
@@ -71,13 +73,18 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield work
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
-            check: bool = False) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None, check: bool = False
+) -> subprocess.CompletedProcess:
     """Run ``python -m pipeline ARGS`` as a user would, in a subprocess."""
     full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline", *args], cwd=cwd, env=full_env,
-        capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"pipeline {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")

@@ -25,9 +25,11 @@ def test_seed_header_and_blocks() -> None:
     assert meta.as_delivered and meta.delivery_note_text == "(As delivered)"
     kinds = [(b.kind, b.line) for b in doc.blocks[:4]]
     assert kinds == [
-        (BlockKind.KIND, 1), (BlockKind.BYLINE, 3), (BlockKind.HEADING, 11),
+        (BlockKind.KIND, 1),
+        (BlockKind.BYLINE, 3),
+        (BlockKind.HEADING, 11),
         (BlockKind.PARAGRAPH, 13),
-    ]  # fmt: skip
+    ]
     assert doc.blocks[0].text == "Online press conference"
     # one sentence per line: each line is its own block, grouped by paragraph
     first, second = doc.blocks[4], doc.blocks[5]
@@ -41,12 +43,32 @@ def test_seed_header_and_blocks() -> None:
 @pytest.mark.parametrize(
     ("file", "label", "updated", "first_kind"),
     [
-        ("nato-2017-05-24-press-conference.txt", "Last updated", dt.datetime(2017, 5, 25, 9, 1), BlockKind.KIND),
-        ("nato-2017-10-09-npa-bucharest.txt", "Last updated", dt.datetime(2017, 10, 11, 17, 0), BlockKind.BYLINE),
-        ("nato-2019-04-03-congress-fr.txt", "Mis à jour le", dt.datetime(2019, 4, 5, 16, 53), BlockKind.TITLE),
-        ("nato-2019-11-19-press-conference.txt", "Last updated", dt.datetime(2019, 11, 21, 10, 3), BlockKind.KIND),
+        (
+            "nato-2017-05-24-press-conference.txt",
+            "Last updated",
+            dt.datetime(2017, 5, 25, 9, 1),
+            BlockKind.KIND,
+        ),
+        (
+            "nato-2017-10-09-npa-bucharest.txt",
+            "Last updated",
+            dt.datetime(2017, 10, 11, 17, 0),
+            BlockKind.BYLINE,
+        ),
+        (
+            "nato-2019-04-03-congress-fr.txt",
+            "Mis à jour le",
+            dt.datetime(2019, 4, 5, 16, 53),
+            BlockKind.TITLE,
+        ),
+        (
+            "nato-2019-11-19-press-conference.txt",
+            "Last updated",
+            dt.datetime(2019, 11, 21, 10, 3),
+            BlockKind.KIND,
+        ),
     ],
-)  # fmt: skip
+)
 def test_corpus_headers(file: str, label: str, updated: dt.datetime, first_kind: BlockKind) -> None:
     doc = ingest_file(DATA / file)
     assert doc.metadata.updated_label == label
@@ -64,7 +86,9 @@ def test_no_header_is_all_body() -> None:
 def test_hard_wrapped_paragraph_is_unwrapped() -> None:
     text = "This sentence is wrapped\nover two lines. And another one\nends here.\n\nNext."
     doc = parse_transcript(text, name="x")
-    assert doc.blocks[0].text == "This sentence is wrapped over two lines. And another one ends here."
+    assert (
+        doc.blocks[0].text == "This sentence is wrapped over two lines. And another one ends here."
+    )
     assert doc.blocks[1].text == "Next."
 
 
@@ -77,7 +101,10 @@ def test_crlf_cr_and_bom(tmp_path: Path) -> None:
 
 
 def test_nbsp_kept_in_text_but_matched(tmp_path: Path) -> None:
-    text = "Press\u00a0conference\n\nby X\n\n  • 3 Apr. 2019 -\n  • Mis\u00a0à jour le: 05 Apr. 2019 16:53\n\nIl a dit\u00a0: oui."
+    text = (
+        "Press\u00a0conference\n\nby X\n\n  • 3 Apr. 2019 -\n"
+        "  • Mis\u00a0à jour le: 05 Apr. 2019 16:53\n\nIl a dit\u00a0: oui."
+    )
     doc = parse_transcript(text, name="x")
     assert doc.blocks[0].kind is BlockKind.KIND and doc.blocks[0].text == "Press\u00a0conference"
     assert doc.metadata.updated == dt.datetime(2019, 4, 5, 16, 53)

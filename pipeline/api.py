@@ -1,0 +1,625 @@
+"""The library API: what the CLI runs, callable directly from Python.
+
+Each function is one step a user asks for — :func:`extract`,
+:func:`translate`, :func:`publish`, :func:`run` (all three) and
+:func:`status` — over a set of transcripts. The stages themselves live in
+their own modules (ingest, segment, catalog, engine, publish); this module
+only sequences them, holds the lock on the translations directory and checks
+every input before anything is written.
+
+Example::
+
+    from pipeline import api
+    project = api.Project(translations_dir="translations", output_dir="output")
+    sources = api.find_sources(["examples/transcript.txt"])
+    api.run(project, sources, ["fr"])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import glob
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline import catalog
+from pipeline.document import (
+    Block,
+    Document,
+    Segment,
+    Status,
+    TranslatedBlock,
+    TranslatedDocument,
+    TranslatedSegment,
+)
+from pipeline.engine import ENGINE_NAME, EngineOptions
+from pipeline.errors import UserError
+
+if TYPE_CHECKING:
+    from pipeline.models import InstalledModel
+    from pipeline.publish import PublishedFile
+
+LOCK_FILE = ".pipeline.lock"
+CACHE_CHUNK = 256  # sentences committed to the MT cache at a time
+
+
+# ---------------------------------------------------------------------------
+# Configuration and inputs
+
+
+@dataclass
+class Project:
+    """Where catalogs and outputs live, and how to read and translate."""
+
+    translations_dir: Path = Path("translations")
+    output_dir: Path = Path("output")
+    source_language: str = "en"
+    encoding: str = "utf-8"
+    engine: EngineOptions = field(default_factory=EngineOptions)
+    use_cache: bool = True
+    lock_timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        self.translations_dir = Path(self.translations_dir)
+        self.output_dir = Path(self.output_dir)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A transcript file and the name its catalogs and outputs are filed under."""
+
+    path: Path
+    name: str  # file stem, or relative path without suffix when a directory was walked
+
+
+class Progress:
+    """Progress callbacks; the default does nothing (the CLI passes a rich one)."""
+
+    def start(self, description: str, total: int | None) -> None: ...
+
+    def advance(self, amount: int = 1) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+def validate_language(code: str) -> str:
+    """Accept a language code Babel knows ("fr", "pt_BR", "zh-Hant"); else UserError."""
+    from babel import Locale, UnknownLocaleError
+
+    cleaned = code.strip()
+    try:
+        Locale.parse(cleaned.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise UserError(
+            f"unknown language code {code!r} (expected e.g. en, fr, de, pt_BR)"
+        ) from None
+    return cleaned
+
+
+def find_sources(paths: Sequence[str | Path], include: str = "*.txt") -> list[Source]:
+    """Expand files, directories (walked, names mirror relative paths) and glob patterns.
+
+    The same file named twice is used once; two different files that would be
+    filed under the same name are refused.
+    """
+    sources: dict[str, Source] = {}
+    seen: set[Path] = set()
+    for raw in paths:
+        for source in _expand(Path(raw), str(raw), include):
+            resolved = source.path.resolve()
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            other = sources.get(source.name)
+            if other is not None:
+                raise UserError(
+                    f"{source.path}: same name {source.name!r} as {other.path}; "
+                    f"pass their common directory instead so names mirror the tree"
+                )
+            sources[source.name] = source
+    if not sources:
+        raise UserError("no transcripts given")
+    return list(sources.values())
+
+
+def _expand(path: Path, raw: str, include: str) -> Iterator[Source]:
+    if path.is_dir():
+        found = sorted(
+            p for p in path.rglob("*") if p.is_file() and fnmatch.fnmatch(p.name, include)
+        )
+        if not found:
+            raise UserError(f"{path}: no files matching {include!r} in this directory")
+        for file in found:
+            relative = file.relative_to(path).with_suffix("")
+            yield Source(file, relative.as_posix())
+    elif path.exists():
+        yield Source(path, path.stem)
+    elif glob.has_magic(raw):
+        matches = sorted(Path(p) for p in glob.glob(raw, recursive=True) if Path(p).is_file())
+        if not matches:
+            raise UserError(f"{raw}: no files match this pattern")
+        for file in matches:
+            yield Source(file, file.stem)
+    else:
+        raise UserError(f"{path}: no such file or directory")
+
+
+def load_document(source: Source, project: Project) -> Document:
+    from pipeline.ingest import ingest_file
+
+    return ingest_file(
+        source.path, name=source.name, language=project.source_language, encoding=project.encoding
+    )
+
+
+def segment_document(document: Document) -> list[tuple[Block, list[Segment]]]:
+    from pipeline.segment import split_sentences
+
+    return [(block, split_sentences(block.text, document.language)) for block in document.blocks]
+
+
+@contextlib.contextmanager
+def locked(project: Project) -> Iterator[None]:
+    """Hold the translations directory's lock: two runs never interleave their writes."""
+    from filelock import FileLock, Timeout
+
+    project.translations_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(project.translations_dir / LOCK_FILE))
+    try:
+        lock.acquire(timeout=project.lock_timeout)
+    except Timeout:
+        raise UserError(
+            f"{project.translations_dir}: another pipeline run holds {LOCK_FILE}; "
+            f"waited {project.lock_timeout:g} s, try again when it has finished"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _check_inputs(project: Project, sources: Sequence[Source], languages: Sequence[str]) -> None:
+    """Fail before writing anything: languages, then every source file."""
+    validate_language(project.source_language)
+    for language in languages:
+        validate_language(language)
+        if language == project.source_language:
+            raise UserError(f"--to {language}: same as the source language")
+    for source in sources:
+        load_document(source, project)  # raises UserError on unreadable input
+
+
+# ---------------------------------------------------------------------------
+# Extract
+
+
+@dataclass
+class StepReport:
+    """What a step did: files written and, for translate, segments translated."""
+
+    written: list[Path] = field(default_factory=list)
+    translated: dict[str, int] = field(default_factory=dict)  # language -> machine-translated
+    from_cache: dict[str, int] = field(default_factory=dict)
+    published: list[PublishedFile] = field(default_factory=list)
+
+
+def extract(
+    project: Project,
+    sources: Sequence[Source],
+    languages: Sequence[str] = (),
+    progress: Progress | None = None,
+    *,
+    _checked: bool = False,
+) -> StepReport:
+    """Write each document's POT template and merge it into its PO files (no translation)."""
+    if not _checked:
+        _check_inputs(project, sources, languages)
+    report = StepReport()
+    progress = progress or Progress()
+    with locked(project) if not _checked else contextlib.nullcontext():
+        progress.start("Extracting", len(sources))
+        for source in sources:
+            _extract_one(project, source, languages, report)
+            progress.advance()
+        progress.finish()
+    return report
+
+
+def _extract_one(
+    project: Project, source: Source, languages: Sequence[str], report: StepReport
+) -> None:
+    document = load_document(source, project)
+    template = catalog.build_template(document, segment_document(document))
+    pot_path = catalog.template_path(project.translations_dir, document.name)
+    old = catalog.load_catalog(pot_path)
+    if old is not None and catalog.same_entries(old.po, template):
+        template.metadata["POT-Creation-Date"] = old.po.metadata.get("POT-Creation-Date", "")
+    if catalog.save_catalog(template, pot_path, old.fingerprint if old else None):
+        report.written.append(pot_path)
+    for language in languages:
+        po_path = catalog.catalog_path(project.translations_dir, language, document.name)
+        existing = catalog.load_catalog(po_path, language)
+        merged = catalog.merge(template, existing.po if existing else None, language)
+        fingerprint = existing.fingerprint if existing else None
+        if catalog.save_with_revision_date(merged, po_path, fingerprint, "PO-Revision-Date"):
+            report.written.append(po_path)
+
+
+# ---------------------------------------------------------------------------
+# Translate
+
+
+EngineFactory = Callable[["InstalledModel", EngineOptions], object]
+
+
+def required_models(project: Project, languages: Sequence[str]) -> dict[str, InstalledModel]:
+    """The installed model for each target language; UserError naming a missing pair."""
+    from pipeline.models import require_model
+
+    return {lang: require_model(project.source_language, lang) for lang in languages}
+
+
+def translate(
+    project: Project,
+    sources: Sequence[Source],
+    languages: Sequence[str],
+    progress: Progress | None = None,
+    *,
+    retranslate_machine: bool = False,
+    _checked: bool = False,
+) -> StepReport:
+    """Machine-translate every entry that needs it, all documents together per language.
+
+    Pass 1 collects the distinct sentences needing translation across all
+    documents; they are translated in one stream (cache first) whose results
+    are committed to the cache as they come; pass 2 writes them into each PO
+    file. Memory is bounded by the distinct pending sentences, not the corpus.
+    """
+    if not _checked:
+        _check_inputs(project, sources, languages)
+    models = required_models(project, languages)
+    report = StepReport()
+    progress = progress or Progress()
+    with locked(project) if not _checked else contextlib.nullcontext():
+        if not _checked:
+            extract(project, sources, languages, progress, _checked=True)
+        for language in languages:
+            _translate_language(
+                project, sources, language, models[language], report, progress, retranslate_machine
+            )
+    return report
+
+
+def _translate_language(
+    project: Project,
+    sources: Sequence[Source],
+    language: str,
+    model: InstalledModel,
+    report: StepReport,
+    progress: Progress,
+    retranslate_machine: bool,
+) -> None:
+    pending = _pending_sentences(project, sources, language, retranslate_machine)
+    translations = _machine_translate(project, model, language, pending, report, progress)
+    for source in sources:
+        po_path = catalog.catalog_path(project.translations_dir, language, source.name)
+        loaded = catalog.load_catalog(po_path, language)
+        if loaded is None:
+            continue
+        changed = False
+        for entry in loaded.po:
+            if catalog.needs_machine_translation(entry, retranslate_machine):
+                translation = translations.get(entry.msgid)
+                if translation is not None:
+                    catalog.set_machine_translation(entry, translation, model.label)
+                    changed = True
+        if changed and catalog.save_with_revision_date(
+            loaded.po, po_path, loaded.fingerprint, "PO-Revision-Date"
+        ):
+            report.written.append(po_path)
+
+
+def _pending_sentences(
+    project: Project, sources: Sequence[Source], language: str, retranslate_machine: bool
+) -> list[str]:
+    pending: dict[str, None] = {}
+    for source in sources:
+        po_path = catalog.catalog_path(project.translations_dir, language, source.name)
+        loaded = catalog.load_catalog(po_path, language)
+        for entry in loaded.po if loaded else []:
+            if catalog.needs_machine_translation(entry, retranslate_machine):
+                pending.setdefault(entry.msgid, None)
+    return list(pending)
+
+
+def _machine_translate(
+    project: Project,
+    model: InstalledModel,
+    language: str,
+    sentences: list[str],
+    report: StepReport,
+    progress: Progress,
+) -> dict[str, str]:
+    """Translations of ``sentences``: from the cache, then from the engine (cached as they come)."""
+    from pipeline.engine import Engine
+    from pipeline.mtcache import CACHE_FILE, TranslationCache
+
+    if not sentences:
+        return {}
+    cache = (
+        TranslationCache(
+            project.translations_dir / CACHE_FILE,
+            ENGINE_NAME,
+            model.version,
+            project.source_language,
+            language,
+        )
+        if project.use_cache
+        else None
+    )
+    try:
+        done = cache.lookup(sentences) if cache else {}
+        report.from_cache[language] = len(done)
+        missing = [s for s in sentences if s not in done]
+        report.translated[language] = len(missing)
+        if missing:
+            engine = Engine(model, project.engine)
+            progress.start(f"Translating {project.source_language}→{language}", len(missing))
+            batch: list[tuple[str, str]] = []
+            for index, translation in engine.translate_stream(missing, progress.advance):
+                done[missing[index]] = translation
+                batch.append((missing[index], translation))
+                if cache and len(batch) >= CACHE_CHUNK:
+                    cache.store(batch)
+                    batch = []
+            if cache and batch:
+                cache.store(batch)
+            progress.finish()
+        return done
+    finally:
+        if cache:
+            cache.close()
+
+
+# ---------------------------------------------------------------------------
+# Publish
+
+
+def translated_document(
+    document: Document, po: object | None, target_language: str
+) -> TranslatedDocument:
+    """Pair each sentence with its published text: reviewed > machine > source."""
+    entries = {e.msgid: e for e in po if not e.obsolete} if po is not None else {}  # type: ignore[attr-defined]
+    blocks = []
+    for block, segments in segment_document(document):
+        translated = []
+        for index, segment in enumerate(segments):
+            end = segments[index + 1].start if index + 1 < len(segments) else len(block.text)
+            separator = block.text[segment.end : end]
+            target, status = _published_text(entries.get(segment.text), segment.text)
+            translated.append(TranslatedSegment(segment.text, target, status, separator))
+        blocks.append(TranslatedBlock(block, translated))
+    return TranslatedDocument(document, target_language, blocks)
+
+
+def _published_text(entry: object | None, source: str) -> tuple[str, Status]:
+    if entry is None:
+        return source, Status.SOURCE
+    state = catalog.entry_state(entry)  # type: ignore[arg-type]
+    if state is catalog.EntryState.REVIEWED:
+        return entry.msgstr, Status.REVIEWED  # type: ignore[attr-defined]
+    if state is catalog.EntryState.MACHINE:
+        return entry.msgstr, Status.MACHINE  # type: ignore[attr-defined]
+    return source, Status.SOURCE
+
+
+def publish(
+    project: Project,
+    sources: Sequence[Source],
+    languages: Sequence[str],
+    formats: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    *,
+    require_reviewed: bool = False,
+    min_reviewed: float = 0.0,
+    _checked: bool = False,
+) -> StepReport:
+    """Write the translated and bilingual documents, then ``output/index.html``.
+
+    ``require_reviewed`` refuses to publish unless every entry is reviewed;
+    ``min_reviewed`` (percent) skips documents less reviewed than that, as
+    po4a's ``--keep`` does.
+    """
+    from pipeline import publish as writers
+
+    formats = tuple(formats or writers.DEFAULT_FORMATS)
+    unknown = [f for f in formats if f not in writers.FORMATS]
+    if unknown:
+        raise UserError(f"unknown format {unknown[0]!r}; choose from {', '.join(writers.FORMATS)}")
+    if not _checked:
+        _check_inputs(project, sources, languages)
+    report = StepReport()
+    progress = progress or Progress()
+    with locked(project) if not _checked else contextlib.nullcontext():
+        documents = _translated_documents(project, sources, languages)
+        if require_reviewed:
+            _refuse_unreviewed(documents)
+        progress.start("Publishing", len(documents))
+        for tdoc in documents:
+            if tdoc.reviewed_ratio * 100 + 1e-9 >= min_reviewed:
+                report.published.extend(writers.publish_document(tdoc, project.output_dir, formats))
+            progress.advance()
+        progress.finish()
+        if report.published:
+            writers.write_index(project.output_dir, _published_manifest(project, report.published))
+    return report
+
+
+MANIFEST_FILE = ".published.json"
+
+
+def _published_manifest(
+    project: Project, published: Sequence[PublishedFile]
+) -> list[PublishedFile]:
+    """Every file published so far (this run's and earlier ones still on disk), for the index.
+
+    The list is kept in ``output/.published.json`` so that publishing one
+    language or document does not drop the others from ``index.html``.
+    """
+    import json
+
+    from pipeline.fsutil import write_if_changed
+    from pipeline.publish import PublishedFile
+
+    path = project.output_dir / MANIFEST_FILE
+    records: dict[str, PublishedFile] = {}
+    with contextlib.suppress(FileNotFoundError, ValueError, KeyError, TypeError):
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            record = PublishedFile(
+                Path(item["path"]),
+                item["format"],
+                item["document"],
+                item["language"],
+                float(item["reviewed_ratio"]),
+                False,
+            )
+            records[str(record.path)] = record
+    for record in published:
+        records[str(record.path)] = record
+    kept = [r for key, r in sorted(records.items()) if Path(key).exists()]
+    manifest = [
+        {
+            "path": str(r.path),
+            "format": r.format,
+            "document": r.document,
+            "language": r.language,
+            "reviewed_ratio": r.reviewed_ratio,
+        }
+        for r in kept
+    ]
+    write_if_changed(path, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    return kept
+
+
+def _translated_documents(
+    project: Project, sources: Sequence[Source], languages: Sequence[str]
+) -> list[TranslatedDocument]:
+    result = []
+    for source in sources:
+        document = load_document(source, project)
+        for language in languages:
+            po_path = catalog.catalog_path(project.translations_dir, language, document.name)
+            loaded = catalog.load_catalog(po_path, language)
+            result.append(translated_document(document, loaded.po if loaded else None, language))
+    return result
+
+
+def _refuse_unreviewed(documents: Sequence[TranslatedDocument]) -> None:
+    missing = [
+        f"{d.document.name} [{d.target_language}]: "
+        f"{d.count(Status.MACHINE) + d.count(Status.SOURCE)} not reviewed"
+        for d in documents
+        if d.reviewed_ratio < 1.0
+    ]
+    if missing:
+        raise UserError("--require-reviewed: " + "; ".join(missing))
+
+
+# ---------------------------------------------------------------------------
+# Run and status
+
+
+def run(
+    project: Project,
+    sources: Sequence[Source],
+    languages: Sequence[str],
+    formats: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    *,
+    retranslate_machine: bool = False,
+) -> StepReport:
+    """extract + translate + publish, checking every input and model before writing."""
+    _check_inputs(project, sources, languages)
+    required_models(project, languages)
+    with locked(project):
+        report = extract(project, sources, languages, progress, _checked=True)
+        translated = translate(
+            project,
+            sources,
+            languages,
+            progress,
+            _checked=True,
+            retranslate_machine=retranslate_machine,
+        )
+        published = publish(project, sources, languages, formats, progress, _checked=True)
+    report.written += translated.written + published.written
+    report.translated, report.from_cache = translated.translated, translated.from_cache
+    report.published = published.published
+    return report
+
+
+@dataclass(frozen=True)
+class CatalogStatus:
+    document: str
+    language: str
+    total: int
+    reviewed: int
+    machine: int
+    fuzzy: int
+    untranslated: int
+
+    @property
+    def reviewed_percent(self) -> float:
+        return 100.0 * self.reviewed / self.total if self.total else 100.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "document": self.document,
+            "language": self.language,
+            "total": self.total,
+            "reviewed": self.reviewed,
+            "machine": self.machine,
+            "untranslated": self.untranslated,
+            "fuzzy": self.fuzzy,
+            "reviewed_percent": round(self.reviewed_percent, 1),
+        }
+
+
+def discover_catalogs(
+    project: Project, languages: Sequence[str] = ()
+) -> list[tuple[str, str, Path]]:
+    """(document, language, path) of every PO file under the translations directory."""
+    root = project.translations_dir
+    found = []
+    if not root.is_dir():
+        return found
+    for lang_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name != "templates"):
+        if languages and lang_dir.name not in languages:
+            continue
+        for po_path in sorted(lang_dir.rglob("*.po")):
+            name = po_path.relative_to(lang_dir).with_suffix("").as_posix()
+            found.append((name, lang_dir.name, po_path))
+    return found
+
+
+def status(project: Project, languages: Sequence[str] = ()) -> list[CatalogStatus]:
+    """Entry counts per document and language, read from the PO files."""
+    result = []
+    for name, language, path in discover_catalogs(project, languages):
+        loaded = catalog.load_catalog(path, language)
+        counts = catalog.counts(loaded.po) if loaded else {}
+        result.append(
+            CatalogStatus(
+                name,
+                language,
+                counts.get("total", 0),
+                counts.get("reviewed", 0),
+                counts.get("machine", 0),
+                counts.get("fuzzy", 0),
+                counts.get("untranslated", 0),
+            )
+        )
+    return result

@@ -1,0 +1,203 @@
+"""Machine translation: an Argos package's CTranslate2 model driven directly.
+
+We do not call ``argostranslate.translate``: its sentence splitter downloads
+models at run time and it translates one paragraph at a time. Sentences come
+already segmented, so all of them go to CTranslate2 together, sorted by length
+and grouped in token-bounded batches, with exactly Argos's decoding settings
+(beam 4, length penalty 0.2, unknown-token replacement, the package's target
+prefix) so that each sentence translates as ``argostranslate`` would
+translate it alone.
+
+CTranslate2 silently truncates inputs over ``max_input_length`` tokens, and
+decoding stops at ``max_decoding_length``; a sentence longer than
+:attr:`Engine.max_input_tokens` is therefore split at safe points (clause
+punctuation, then spaces) into pieces that are translated and rejoined.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pipeline.errors import UserError
+
+if TYPE_CHECKING:
+    from pipeline.models import InstalledModel
+
+ENGINE_NAME = "argos"
+BEAM_SIZE = 4  # argostranslate.settings.beam_size default
+LENGTH_PENALTY = 0.2  # as in argostranslate.translate.apply_packaged_translation
+DEFAULT_MAX_INPUT_TOKENS = 200
+DEFAULT_BATCH_TOKENS = 4096
+
+# Split candidates, best first: after clause punctuation, before dashes, any space.
+_SPLIT_PATTERNS = (
+    re.compile(r"(?<=[;:])\s+"),
+    re.compile(r"(?<=,)\s+"),
+    re.compile(r"\s+(?=[–—-]\s)"),
+    re.compile(r"\s+"),
+)
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How to run CTranslate2: device, threads, batching, the long-input limit."""
+
+    device: str = "cpu"
+    threads: int = 0  # 0: all cores
+    compute_type: str = "default"  # the model's own type, as argostranslate does
+    batch_tokens: int = DEFAULT_BATCH_TOKENS
+    max_input_tokens: int = DEFAULT_MAX_INPUT_TOKENS
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class Engine:
+    """One loaded model for one language pair."""
+
+    def __init__(self, model: InstalledModel, options: EngineOptions | None = None) -> None:
+        self.model = model
+        self.options = options or EngineOptions()
+        self._tokenizer = model.tokenizer()
+        self._translator = self._load_translator()
+
+    @property
+    def label(self) -> str:
+        """Names engine, pair and model version, e.g. ``argos en→fr 1.9``."""
+        return self.model.label
+
+    def _load_translator(self) -> Any:
+        import ctranslate2
+
+        options = self.options
+        if options.device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+            raise UserError("--device cuda: no CUDA device is visible to CTranslate2")
+        threads = options.threads or available_cores()
+        try:
+            return ctranslate2.Translator(
+                str(self.model.model_dir),
+                device=options.device,
+                compute_type=options.compute_type,
+                inter_threads=1,
+                intra_threads=threads if options.device == "cpu" else 0,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise UserError(f"{self.model.model_dir}: cannot load model: {exc}") from None
+
+    # -- public API ---------------------------------------------------------
+
+    def translate(
+        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[str]:
+        """Translate sentences; ``progress(n)`` is called as n more are done."""
+        results: dict[int, str] = {}
+        for index, translation in self.translate_stream(sentences, progress):
+            results[index] = translation
+        return [results[i] for i in range(len(sentences))]
+
+    def translate_stream(
+        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> Iterator[tuple[int, str]]:
+        """Yield ``(index, translation)`` as each sentence is finished (shortest first).
+
+        Streaming lets the caller commit results to its cache as batches finish,
+        so an interrupted run resumes where it stopped.
+        """
+        pieces = [self._pieces(sentence) for sentence in sentences]
+        jobs = [
+            (i, j, tokens) for i, parts in enumerate(pieces) for j, (tokens, _) in enumerate(parts)
+        ]
+        jobs.sort(key=lambda job: len(job[2]))
+        done: dict[int, dict[int, str]] = {}
+        for (i, j, _), translated in zip(jobs, self._decode(job[2] for job in jobs), strict=True):
+            parts = done.setdefault(i, {})
+            parts[j] = translated
+            if len(parts) == len(pieces[i]):
+                yield i, self._rejoin(pieces[i], parts)
+                del done[i]
+                if progress:
+                    progress(1)
+
+    # -- internals ----------------------------------------------------------
+
+    def _pieces(self, sentence: str) -> list[tuple[list[str], str]]:
+        """Token lists of the sentence, split if too long, with the whitespace after each."""
+        limit = self.options.max_input_tokens
+        tokens = self._tokenizer.encode(sentence)
+        if len(tokens) <= limit:
+            return [(tokens, "")]
+        return [(self._tokenizer.encode(text), gap) for text, gap in self._split(sentence)]
+
+    def _split(self, text: str) -> list[tuple[str, str]]:
+        """Split text into (piece, following whitespace) pieces each within the token limit."""
+        if len(self._tokenizer.encode(text)) <= self.options.max_input_tokens:
+            return [(text, "")]
+        cut = _best_cut(text)
+        if cut is None:  # no whitespace at all: cut characters in half
+            middle = len(text) // 2
+            head, gap, tail = text[:middle], "", text[middle:]
+        else:
+            head, gap, tail = text[: cut[0]], text[cut[0] : cut[1]], text[cut[1] :]
+        left = self._split(head)
+        left[-1] = (left[-1][0], gap)
+        return left + self._split(tail)
+
+    @staticmethod
+    def _rejoin(parts: list[tuple[list[str], str]], translated: dict[int, str]) -> str:
+        return "".join(
+            translated[j] + (" " if gap and gap.strip() == "" else gap)
+            for j, (_, gap) in enumerate(parts)
+        ).strip()
+
+    def _decode(self, token_lists: Iterable[list[str]]) -> Iterator[str]:
+        """Run CTranslate2 with Argos's decoding settings and detokenize like Argos."""
+        prefix = self.model.target_prefix
+        token_lists = list(token_lists)
+        results = self._translator.translate_iterable(
+            token_lists,
+            target_prefix=[[prefix]] * len(token_lists) if prefix else None,
+            max_batch_size=self.options.batch_tokens,
+            batch_type="tokens",
+            beam_size=BEAM_SIZE,
+            num_hypotheses=1,
+            length_penalty=LENGTH_PENALTY,
+            replace_unknowns=True,
+            max_input_length=0,  # never truncate: long inputs are split before
+            max_decoding_length=2 * self.options.max_input_tokens + 64,
+        )
+        for result in results:
+            yield self._detokenize(result.hypotheses[0])
+
+    def _detokenize(self, tokens: list[str]) -> str:
+        """argostranslate's post-processing: decode, drop the prefix and one leading space."""
+        value = self._tokenizer.decode(tokens)
+        prefix = self.model.target_prefix
+        if prefix and value.startswith(prefix):
+            value = value[len(prefix) :]
+        if value.startswith(" "):
+            value = value[1:]
+        return value
+
+
+def _best_cut(text: str) -> tuple[int, int] | None:
+    """The best place to split: the highest-priority whitespace nearest the middle.
+
+    Returns (start, end) of the whitespace run, or None if there is none.
+    """
+    middle = len(text) / 2
+    for pattern in _SPLIT_PATTERNS:
+        spans = [m.span() for m in pattern.finditer(text) if m.start() > 0 and m.end() < len(text)]
+        # Only accept a clause boundary that leaves both sides reasonably large.
+        good = [s for s in spans if len(text) * 0.2 <= s[0] <= len(text) * 0.8]
+        if good:
+            return min(good, key=lambda s: abs(s[0] - middle))
+    spans = [m.span() for m in re.finditer(r"\s+", text) if m.start() > 0 and m.end() < len(text)]
+    return min(spans, key=lambda s: abs(s[0] - middle)) if spans else None

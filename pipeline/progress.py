@@ -1,0 +1,123 @@
+"""Terminal rendering for the CLI: rich progress bars on stderr and status tables."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pipeline.api import Progress
+
+if TYPE_CHECKING:
+    from pipeline.api import CatalogStatus
+
+
+class RichProgress(Progress):
+    """One rich progress bar per step (extracting, translating en→fr, publishing)."""
+
+    def __init__(self, progress: Any) -> None:
+        self._progress = progress
+        self._task: Any = None
+
+    def start(self, description: str, total: int | None) -> None:
+        self.finish()
+        self._task = self._progress.add_task(description, total=total)
+
+    def advance(self, amount: int = 1) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, amount)
+
+    def finish(self) -> None:
+        if self._task is not None:
+            self._progress.update(self._task, visible=False)
+            self._task = None
+
+
+@contextlib.contextmanager
+def progress_for(quiet: bool) -> Iterator[Progress]:
+    """Progress bars on stderr (segments, rate, ETA), or none with --quiet."""
+    if quiet:
+        yield Progress()
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        ProgressColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.progress import Progress as Bar
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        """Items per second (segments/s while translating)."""
+
+        def render(self, task: Any) -> Text:
+            return Text(f"{task.speed:,.1f}/s" if task.speed else "", style="progress.data.speed")
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        RateColumn(),
+        TimeRemainingColumn(),
+    )
+    with Bar(*columns, console=Console(stderr=True), transient=True) as bar:
+        yield RichProgress(bar)
+
+
+def status_tables(rows: Sequence[CatalogStatus]) -> None:
+    """Per document/language counts, then a per-language summary, as rich tables."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not rows:
+        console.print(
+            "no PO files found (run `pipeline extract --to LANG` or `pipeline run` first)"
+        )
+        return
+    table = Table(title="Catalogs")
+    for column in (
+        "document",
+        "language",
+        "total",
+        "reviewed",
+        "machine",
+        "fuzzy",
+        "untranslated",
+        "reviewed %",
+    ):
+        table.add_column(column, justify="left" if column in ("document", "language") else "right")
+    for row in rows:
+        table.add_row(
+            row.document,
+            row.language,
+            str(row.total),
+            str(row.reviewed),
+            str(row.machine),
+            str(row.fuzzy),
+            str(row.untranslated),
+            f"{row.reviewed_percent:.0f}%",
+        )
+    console.print(table)
+    summary = Table(title="By language")
+    for column in ("language", "documents", "total", "reviewed", "machine", "reviewed %"):
+        summary.add_column(column, justify="left" if column == "language" else "right")
+    for language in sorted({row.language for row in rows}):
+        mine = [row for row in rows if row.language == language]
+        total = sum(r.total for r in mine)
+        reviewed = sum(r.reviewed for r in mine)
+        percent = 100 * reviewed / total if total else 100.0
+        summary.add_row(
+            language,
+            str(len(mine)),
+            str(total),
+            str(reviewed),
+            str(sum(r.machine for r in mine)),
+            f"{percent:.0f}%",
+        )
+    console.print(summary)

@@ -1,0 +1,178 @@
+"""Catalog: templates, msgmerge-style merging, entry states, safe loading."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from pipeline import catalog
+from pipeline.document import Block, BlockKind, Document, Segment
+from pipeline.errors import UserError
+
+
+def _template(*sentences: str, name: str = "doc") -> polib.POFile:
+    doc = Document(name=name, source_path=f"{name}.txt", language="en")
+    blocks = [
+        (Block(BlockKind.PARAGRAPH, s, i + 1, i), [Segment(s, 0, len(s))])
+        for i, s in enumerate(sentences)
+    ]
+    return catalog.build_template(doc, blocks)
+
+
+def _reviewed(po: polib.POFile, msgid: str, msgstr: str, comment: str = "") -> None:
+    entry = po.find(msgid)
+    entry.msgstr = msgstr
+    entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    entry.tcomment = comment
+
+
+def _machine(po: polib.POFile, label: str = "argos en→fr 1.0") -> None:
+    for entry in po:
+        if catalog.needs_machine_translation(entry):
+            catalog.set_machine_translation(entry, f"MT({entry.msgid})", label)
+
+
+def test_template_dedupes_and_references() -> None:
+    doc = Document(name="d", source_path="dir/d.txt", language="en")
+    blocks = [
+        (Block(BlockKind.TITLE, "Hello.", 1, 0), [Segment("Hello.", 0, 6)]),
+        (
+            Block(BlockKind.PARAGRAPH, "Hello. Bye.", 3, 1),
+            [Segment("Hello.", 0, 6), Segment("Bye.", 7, 11)],
+        ),
+    ]
+    pot = catalog.build_template(doc, blocks)
+    assert [e.msgid for e in pot] == ["Hello.", "Bye."]
+    assert pot[0].occurrences == [("dir/d.txt", "1"), ("dir/d.txt", "3")]
+    assert pot[0].comment == "title, paragraph"
+    assert pot.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+
+
+def test_merge_keeps_reviewed_and_suggests_for_changes() -> None:
+    old = catalog.merge(
+        _template("We met today.", "The size will grow to 4,000.", "Gone soon."), None, "fr"
+    )
+    _machine(old)
+    _reviewed(old, "We met today.", "Nous nous sommes réunis aujourd'hui.", "checked by Anne")
+    _reviewed(old, "The size will grow to 4,000.", "La taille passera à 4 000.")
+    new = catalog.merge(
+        _template("We met today.", "The size will grow to 5,000.", "Brand new."), old, "fr"
+    )
+
+    kept = new.find("We met today.")
+    assert kept.msgstr == "Nous nous sommes réunis aujourd'hui." and kept.flags == []
+    assert kept.tcomment == "checked by Anne"
+    assert catalog.entry_state(kept) is catalog.EntryState.REVIEWED
+
+    changed = new.find("The size will grow to 5,000.")
+    assert changed.msgstr == "La taille passera à 4 000." and "fuzzy" in changed.flags
+    assert changed.previous_msgid == "The size will grow to 4,000."
+    assert catalog.entry_state(changed) is catalog.EntryState.FUZZY
+    assert not catalog.needs_machine_translation(changed)  # reviewed text is not overwritten
+
+    assert catalog.needs_machine_translation(new.find("Brand new."))
+    obsolete = {e.msgid: e for e in new.obsolete_entries()}
+    assert obsolete["Gone soon."].msgstr == "MT(Gone soon.)"
+    # the reviewed entry consumed by the fuzzy match is kept too, for a revert
+    assert obsolete["The size will grow to 4,000."].msgstr == "La taille passera à 4 000."
+
+
+def test_changed_machine_translation_is_retranslated() -> None:
+    old = catalog.merge(_template("The peace process is fragile."), None, "fr")
+    _machine(old)
+    new = catalog.merge(_template("The peace process is very fragile."), old, "fr")
+    entry = new.find("The peace process is very fragile.")
+    assert entry.previous_msgid == "The peace process is fragile."
+    assert catalog.needs_machine_translation(entry)
+    catalog.set_machine_translation(entry, "X", "argos en→fr 1.0")
+    assert entry.previous_msgid is None and catalog.entry_state(entry) is catalog.EntryState.MACHINE
+    assert not new.obsolete_entries()  # a machine text consumed by the match is not kept
+
+
+def test_removed_sentence_comes_back_reviewed() -> None:
+    old = catalog.merge(_template("Stay.", "Leave and return."), None, "fr")
+    _reviewed(old, "Leave and return.", "Partir et revenir.")
+    middle = catalog.merge(_template("Stay."), old, "fr")
+    assert [e.msgid for e in middle.obsolete_entries()] == ["Leave and return."]
+    back = catalog.merge(_template("Stay.", "Leave and return."), middle, "fr")
+    entry = back.find("Leave and return.")
+    assert (
+        entry.msgstr == "Partir et revenir."
+        and catalog.entry_state(entry) is catalog.EntryState.REVIEWED
+    )
+    assert not back.obsolete_entries()
+
+
+def test_unrelated_sentence_gets_no_suggestion() -> None:
+    old = catalog.merge(_template("The peace process is fragile."), None, "fr")
+    _reviewed(old, "The peace process is fragile.", "Le processus de paix est fragile.")
+    new = catalog.merge(_template("Good afternoon."), old, "fr")
+    assert new.find("Good afternoon.").msgstr == ""
+    assert (
+        catalog.similarity("The peace process is fragile.", "Good afternoon.")
+        < catalog.FUZZY_THRESHOLD
+    )
+
+
+def test_counts_and_header() -> None:
+    po = catalog.merge(_template("A one.", "B two.", "C three."), None, "fr")
+    _machine(po)
+    _reviewed(po, "A one.", "Un.")
+    po.find("C three.").msgstr = ""
+    assert catalog.counts(po) == {
+        "reviewed": 1,
+        "machine": 1,
+        "fuzzy": 0,
+        "untranslated": 1,
+        "total": 3,
+    }
+    assert po.metadata["Language"] == "fr"
+    assert po.metadata["Plural-Forms"].startswith("nplurals=")
+
+
+def test_saved_catalog_passes_msgfmt(tmp_path: Path) -> None:
+    po = catalog.merge(_template('A "quoted" one.', "Tab\there."), None, "fr")
+    _machine(po)
+    path = tmp_path / "fr" / "doc.po"
+    assert catalog.save_catalog(po, path, None)
+    subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True)
+    again = catalog.load_catalog(path, "fr")
+    assert [e.msgstr for e in again.po] == [e.msgstr for e in po]
+    assert not catalog.save_catalog(again.po, path, again.fingerprint)  # unchanged: not rewritten
+
+
+def test_concurrent_edit_refused(tmp_path: Path) -> None:
+    path = tmp_path / "doc.po"
+    po = catalog.merge(_template("A."), None, "fr")
+    catalog.save_catalog(po, path, None)
+    loaded = catalog.load_catalog(path, "fr")
+    path.write_text(path.read_text() + "\n# edited in Poedit\n")
+    before = path.read_bytes()
+    loaded.po.find("A.").msgstr = "Un."
+    with pytest.raises(UserError, match="changed on disk"):
+        catalog.save_catalog(loaded.po, path, loaded.fingerprint)
+    assert path.read_bytes() == before
+
+
+def test_syntax_error_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "a"\nmsgstr "b\n'
+    )
+    with pytest.raises(UserError, match=r"bad.po:6: PO syntax error"):
+        catalog.load_catalog(path, "fr")
+
+
+def test_wrong_language_or_charset_refused(tmp_path: Path) -> None:
+    path = tmp_path / "doc.po"
+    catalog.save_catalog(catalog.merge(_template("A."), None, "de"), path, None)
+    with pytest.raises(UserError, match="Language: de"):
+        catalog.load_catalog(path, "fr")
+    latin = tmp_path / "latin.po"
+    latin.write_text(path.read_text().replace("charset=UTF-8", "charset=ISO-8859-1"))
+    with pytest.raises(UserError, match="charset=ISO-8859-1"):
+        catalog.load_catalog(latin, "de")

@@ -1,0 +1,101 @@
+"""The translator round trip: run → review in a PO editor → source changes → run again.
+
+Every reviewed translation must survive, exactly as msgmerge users expect.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import polib
+from conftest import run_cli
+
+A_OLD = "The size of our mission will increase from 500 personnel to around 4,000."
+A_NEW = "The size of our mission will increase from 500 personnel to around 5,000."
+B = "We are also closely coordinating with the Global Coalition."
+R = "Our presence is conditions-based, and increases in troop numbers will be incremental."
+N = "This sentence is brand new."
+
+REVIEWED = {
+    A_OLD: "La taille de notre mission passera de 500 personnes à environ 4 000.",
+    B: "Nous coordonnons aussi étroitement avec la Coalition mondiale.",
+    R: "Notre présence dépend des conditions, et les hausses d’effectifs seront progressives.",
+}
+
+
+def _review(po_path: Path) -> None:
+    """A translator edits in an editor (polib), then gettext rewraps the file (msgcat)."""
+    po = polib.pofile(str(po_path))
+    for msgid, msgstr in REVIEWED.items():
+        entry = po.find(msgid)
+        entry.msgstr = msgstr
+        entry.flags.remove("fuzzy")
+        entry.tcomment = "relu par Anne"
+    po.save()
+    subprocess.run(["msgcat", str(po_path), "-o", str(po_path)], check=True)
+
+
+def _snapshot(root: Path) -> dict[str, int]:
+    return {
+        str(p): p.stat().st_mtime_ns
+        for p in root.rglob("*")
+        if p.is_file() and not p.name.startswith(("mt-cache", ".pipeline.lock"))
+    }
+
+
+def test_review_round_trip(workdir: Path, model_store: Path) -> None:
+    source = workdir / "transcript.txt"
+    po_path = workdir / "translations" / "fr" / "transcript.po"
+    original = source.read_text(encoding="utf-8")
+    assert A_OLD in original and B in original and R in original
+
+    run_cli("run", "transcript.txt", "--to", "fr", "--quiet", check=True)
+    _review(po_path)
+    reviewed_bytes = {msgid: polib.pofile(str(po_path)).find(msgid).msgstr for msgid in REVIEWED}
+
+    # The source changes: A edited, R removed, N added.
+    changed = original.replace(A_OLD, A_NEW).replace(R + "\n", "").replace(B, B + "\n" + N)
+    source.write_text(changed, encoding="utf-8")
+    run_cli("run", "transcript.txt", "--to", "fr", "--quiet", check=True)
+
+    po = polib.pofile(str(po_path))
+    b = po.find(B)
+    assert (
+        b.msgstr == reviewed_bytes[B] and "fuzzy" not in b.flags and b.tcomment == "relu par Anne"
+    )
+    a = po.find(A_NEW)
+    assert a.previous_msgid == A_OLD and "fuzzy" in a.flags and a.msgstr == REVIEWED[A_OLD]
+    assert '#| "The size of our mission will increase from 500 personnel to around 4,000."' in (
+        po_path.read_text(encoding="utf-8")
+    )  # a long previous msgid is wrapped as gettext wraps it
+    obsolete = {e.msgid: e for e in po.obsolete_entries()}
+    assert obsolete[R].msgstr == REVIEWED[R]
+    new = po.find(N)
+    assert "fuzzy" in new.flags and "machine translation: argos en→fr 1.0" in new.comment
+
+    # The removed sentence comes back with its reviewed translation.
+    source.write_text(changed.replace(B, B + "\n" + R), encoding="utf-8")
+    run_cli("run", "transcript.txt", "--to", "fr", "--quiet", check=True)
+    po = polib.pofile(str(po_path))
+    restored = po.find(R)
+    assert restored.msgstr == REVIEWED[R] and "fuzzy" not in restored.flags
+    assert R not in {e.msgid for e in po.obsolete_entries()}
+    subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po_path)], check=True)
+
+    # Published documents use the reviewed text; the fuzzy suggestion is not published.
+    text = (workdir / "output" / "fr" / "transcript.txt").read_text(encoding="utf-8")
+    assert REVIEWED[B] in text and REVIEWED[R] in text
+    assert REVIEWED[A_OLD] not in text
+
+    # status counts
+    (row,) = json.loads(run_cli("status", "--json").stdout)
+    assert row["reviewed"] == 2 and row["fuzzy"] == 1
+    assert row["machine"] == row["total"] - 3 and row["untranslated"] == 0
+
+    # A no-op run changes no file.
+    before = _snapshot(workdir)
+    result = run_cli("run", "transcript.txt", "--to", "fr")
+    assert result.returncode == 0 and "0 segments machine-translated" not in result.stderr
+    assert _snapshot(workdir) == before
