@@ -1,0 +1,406 @@
+"""Split a block of transcript text into sentences, losslessly.
+
+The rule-based segmenter `pysbd <https://github.com/nipunsadvilkar/pySBD>`_
+decides where sentences end; this module only *asks* it where the boundaries
+are and builds every :class:`~pipeline.document.Segment` itself, as a slice of
+the original block. The library's text is never used, so the result is
+lossless whatever the library does to its copy::
+
+    text == text[:segments[0].start] + "".join(s.text + g for s, g in zip(segments, gaps(...)))
+
+Why pysbd: ``bench/segmenters.py`` scores it and ``sentencex`` on the tricky
+cases of tests/test_segment.py. Raw, both make about as many errors (pysbd:
+URLs, "…", "« … » Puis"; sentencex: the French title "M.", "etc. Puis",
+"1. We train."), but sentencex 1.0.32 also *panics* in Rust on some text with
+non-breaking spaces (``"I\u00a0."``), which no ``except Exception`` catches,
+and with the rules below pysbd gets every case right, sentencex+rules does
+not. sentencex is ~50x faster, but pysbd's ~2,000 sentences/s is far from
+the pipeline's bottleneck. Around pysbd this module adds what transcripts
+need and it lacks:
+
+* **Line breaks** always end a segment (ingest makes one block per line, so a
+  line break inside a block is a deliberate break, e.g. a DOCX soft return).
+* **Masking**: pysbd runs on a same-length copy of the text in which URLs and
+  e-mail addresses are replaced by ``x`` (so ``?``/``.`` inside them never end a
+  sentence) and pysbd's own placeholder symbols and backslashes by ``#`` (so
+  the library cannot mistake input characters for its internal markers).
+* **Extra splits** after ``…`` and after a closing quote or bracket that
+  follows final punctuation (``« Non ! » Puis``), when an upper-case letter
+  comes next.
+* **Merges**: a boundary is dropped when the first part does not end with
+  sentence-final punctuation (inline lists "1) a, 2) b"), when the second part
+  starts with a comma, a closing quote, or a lower-case word after an
+  abbreviation (``É.-U. et``), after a title (``M.``, ``Mme``, ``Lt.``), or before
+  a number after ``No.``/``art.``.
+* **Windows**: pysbd is quadratic in the length of its input (a 20,000-word
+  sentence takes it 10-30 s), so lines longer than ``_WINDOW`` characters go
+  to it in overlapping windows; only boundaries with ``_MARGIN`` characters of
+  context on both sides are kept. The 20,000-word sentence then takes < 1 s
+  and a 1 MB line of prose 3-5 s. A quotation longer than the margin that
+  holds a full stop may split differently than pysbd would split it whole.
+* **Alignment**: pysbd's sentences are located in the block by search (with a
+  whitespace-insensitive fallback, as pysbd rewrites some spacing); one it
+  altered beyond recognition gives no boundary, i.e. a missed split.
+
+Whitespace means :meth:`str.isspace` (so NBSP counts; zero-width characters
+do not). pysbd is imported lazily: ``pipeline --help`` must not pay for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.document import Segment
+
+__all__ = ["gaps", "split_sentences", "supported_language"]
+
+# Longest piece of a line handed to pysbd at once, and the context kept on each
+# side of a boundary found in a window (see _library_cuts). pysbd's cost per
+# character grows with its input (about 2.6 us/char up to 1000 characters of
+# prose, 4 us/char at 4000, and far worse on runs of abbreviations such as
+# "U.S. U.S. ..."), so longer lines are cut into windows of this size.
+_WINDOW = 1200
+_MARGIN = 150
+
+_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+# URLs and e-mail addresses: their dots and question marks never end a sentence.
+# The lookbehinds keep both patterns linear on long runs of word characters.
+_URL = re.compile(r"(?<![\w/])(?:https?://|ftp://|www\.)[^\s<>\"«»“”]+", re.IGNORECASE)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL_TRAILING = ".,;:!?'\"’”»"
+
+# Characters pysbd uses as internal markers (and backslash, which it uses to
+# escape brackets); input containing them would be rewritten by the library.
+_PYSBD_MARKERS = "∯∮♨☝✂⌬ᓰᓱᓳᓴᓷᓸ⎋ȸȹ☉☈☇☄♬♭ƪ☏♟♝\\"
+_MASK_TABLE = str.maketrans({ch: "#" for ch in _PYSBD_MARKERS})
+
+# Sentence-final punctuation (U+037E is the Greek question mark); pysbd's own
+# per-language list is added in _rules().
+_TERMINALS = frozenset(".!?…‼‽⁇⁈⁉。！？．｡؟۔।॥။።፧։᙮\u037e")
+_CLOSERS = "\"'”’»)]}›」』）〉》】"
+_OPENERS = "\"'“‘«([{‹「『（〈《【"
+_NEVER_START = frozenset(",;:%)]}»”’›」』）〉》】")
+_HYPHENS = frozenset("-‐‑")
+
+# "…" or final punctuation + closing quote/bracket, then whitespace: a boundary
+# when an upper-case letter (maybe after an opening quote) comes next.
+_EXTRA_SPLIT = re.compile(r"(?:…|[.!?…]\s?[\"'”’»)\]]+)[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?\s?\w)")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words whose period does not end a sentence: before a name (titles, matched
+# case-sensitively), before a number, or before a lower-case word. English
+# entries apply to every language.
+_TITLES = {
+    "en": _words("Mr Mrs Ms Messrs Dr Prof Gen Lt Col Maj Capt Sgt Adm Brig Cmdr Gov Sen Rep"
+                 " Rev Hon Amb Pres Mme Mlle"),
+    "fr": _words("M MM Mme Mmes Mlle Mlles Me Mgr Pr Dr Gal Lt Col Cdt"),
+}
+_BEFORE_NUMBER = {
+    "en": _words("no nos art arts p pp para fig vol ch sec jan feb mar apr jun jul aug sep sept"
+                 " oct nov dec"),
+    "fr": _words("n no nos art p pp chap vol janv févr avr juil sept oct nov déc"),
+}
+_ABBREVIATIONS = {
+    "en": _words("etc e.g i.e vs v cf viz approx incl esp dept govt est al a.m p.m jan feb mar"
+                 " apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun st mt ft co"
+                 " corp inc ltd jr sr u.s u.k e.u u.n"),
+    "fr": _words("etc cf env ex max min hab cie éd av apr janv févr avr juil sept oct nov déc"),
+}
+
+
+def supported_language(language: str) -> str:
+    """The pysbd language code used for ``language`` ("fr-FR" → "fr"; unknown → "en")."""
+    from pysbd.languages import LANGUAGE_CODES
+
+    code = language.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in LANGUAGE_CODES else "en"
+
+
+def split_sentences(text: str, language: str = "en") -> list[Segment]:
+    """Sentences of one block, lossless; empty/whitespace-only text gives [].
+
+    Each segment is ``Segment(text[start:end], start, end)``, non-empty, with no
+    leading or trailing whitespace; segments are in order and do not overlap,
+    and only whitespace lies between them (see :func:`gaps`). Never raises on
+    any ``str``; ``language`` is an ISO 639-1 code, unknown codes get English
+    rules.
+    """
+    if not text or text.isspace():
+        return []
+    code = supported_language(language)
+    segments: list[Segment] = []
+    for line in _LINE.finditer(text):
+        start, end = line.span()
+        if text[start:end].isspace():
+            continue
+        cuts = _line_cuts(text[start:end], code)
+        segments.extend(_slices(text, [start, *(start + c for c in cuts), end]))
+    return segments
+
+
+def gaps(text: str, segments: Sequence[Segment]) -> list[str]:
+    """The text after each segment up to the next one; the last gets the block's tail.
+
+    With ``lead = text[:segments[0].start]``::
+
+        lead + "".join(s.text + g for s, g in zip(segments, gaps(text, segments))) == text
+
+    For segments from :func:`split_sentences` every gap is whitespace (maybe
+    empty). These are the separators the publish stage puts between
+    translated sentences. Raises ValueError if the segments are not ordered,
+    non-overlapping slices of ``text`` (a programming error, not a user one).
+    """
+    result: list[str] = []
+    for index, segment in enumerate(segments):
+        if text[segment.start : segment.end] != segment.text:
+            raise ValueError(f"segment {index} is not text[{segment.start}:{segment.end}]")
+        following = segments[index + 1].start if index + 1 < len(segments) else len(text)
+        if following < segment.end:
+            raise ValueError(f"segment {index + 1} overlaps or precedes segment {index}")
+        result.append(text[segment.end : following])
+    return result
+
+
+def _slices(text: str, bounds: list[int]) -> Iterator[Segment]:
+    """Segments for the regions between consecutive ``bounds``, whitespace trimmed."""
+    for start, end in itertools.pairwise(bounds):
+        region = text[start:end]
+        stripped = region.strip()
+        if stripped:
+            first = start + len(region) - len(region.lstrip())
+            yield Segment(stripped, first, first + len(stripped))
+
+
+def _line_cuts(line: str, code: str) -> list[int]:
+    """Positions in ``line`` (one line, no line breaks) where a new sentence starts."""
+    masked = _mask(line)
+    cuts = set(_library_cuts(masked, code))
+    cuts.update(_extra_cuts(masked))
+    return _merge(masked, sorted(cuts), code)
+
+
+def _mask(line: str) -> str:
+    """A same-length copy of ``line`` that pysbd cannot misread (see module docstring)."""
+    masked = line.translate(_MASK_TABLE)
+    spans = [m.span() for m in _URL.finditer(masked)]
+    spans += [m.span() for m in _EMAIL.finditer(masked)]
+    if not spans:
+        return masked
+    chars = list(masked)
+    for start, end in spans:
+        while end > start and masked[end - 1] in _URL_TRAILING:
+            end -= 1
+        if end > start and masked[end - 1] == ")" and "(" not in masked[start:end]:
+            end -= 1
+        chars[start:end] = "x" * (end - start)
+    return "".join(chars)
+
+
+def _library_cuts(line: str, code: str) -> list[int]:
+    """Sentence starts pysbd finds in ``line``, in overlapping windows if it is long.
+
+    A window of ``_WINDOW`` characters is segmented; boundaries closer than
+    ``_MARGIN`` to a window edge that is not itself a boundary are ignored and
+    looked at again in the next window, which starts at the last boundary kept
+    (or ``_MARGIN`` before the end of the part already decided). Cost is
+    linear in the length of the line.
+    """
+    cuts: list[int] = []
+    pos = lower = 0  # window start; boundaries at or before ``lower`` are settled
+    while True:
+        end = min(len(line), pos + _WINDOW)
+        upper = len(line) if end == len(line) else end - _MARGIN
+        found = (pos + cut for cut in _pysbd_cuts(line[pos:end], code))
+        kept = [cut for cut in found if lower < cut <= upper]
+        cuts.extend(kept)
+        if end == len(line):
+            return cuts
+        if kept and kept[-1] > pos + _MARGIN:
+            pos = lower = kept[-1]  # the next window starts with a sentence
+        else:  # it starts mid-sentence: _MARGIN characters of left context
+            pos, lower = max(pos + 1, upper - _MARGIN), upper
+
+
+def _pysbd_cuts(chunk: str, code: str) -> list[int]:
+    """Starts of the 2nd, 3rd, ... sentence pysbd sees in ``chunk``.
+
+    The library's sentences are located in ``chunk`` by search; one it altered
+    beyond recognition is skipped (no boundary: a missed split, never a loss).
+    A library exception also means "no boundary": segmentation must not fail.
+    """
+    try:
+        sentences = _pysbd_sentences(chunk, code)
+    except Exception:  # noqa: BLE001 - any pysbd bug degrades to "one sentence"
+        return []
+    cuts: list[int] = []
+    cursor = 0
+    for sentence in sentences:
+        needle = sentence.strip()
+        if not needle:
+            continue
+        found = chunk.find(needle, cursor)
+        end = found + len(needle)
+        if found < 0:
+            found, end = _find_ignoring_whitespace(chunk, needle, cursor)
+            if found < 0:
+                continue
+        if found > 0:
+            cuts.append(found)
+        cursor = end
+    return cuts
+
+
+def _find_ignoring_whitespace(text: str, needle: str, cursor: int) -> tuple[int, int]:
+    """(start, end) of ``needle`` at the next non-space of ``text`` if only spacing differs.
+
+    pysbd rewrites some whitespace (a tab in ". . ." comes back as a space);
+    (-1, -1) when the non-whitespace characters differ.
+    """
+    pos = cursor
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    start = pos
+    for char in needle:
+        if char.isspace():
+            continue
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text) or text[pos] != char:
+            return -1, -1
+        pos += 1
+    return start, pos
+
+
+def _pysbd_sentences(chunk: str, code: str) -> list[str]:
+    """pysbd's sentences of ``chunk`` (its own copies, possibly altered).
+
+    ``Segmenter.segment`` = ``processor(text).process()`` followed by a
+    char-span search that is quadratic on repeated sentences ("a. a. a. ...")
+    and useless here (we align ourselves), so the processor is called directly.
+    """
+    segmenter = _segmenter(code)
+    if not hasattr(segmenter, "processor"):  # another pysbd version: public API
+        return [span.sent for span in segmenter.segment(chunk)]
+    sentences = segmenter.processor(chunk).process()
+    return [sentences] if isinstance(sentences, str) else list(sentences)
+
+
+_LOCAL = threading.local()
+
+
+def _segmenter(code: str) -> Any:
+    """A cached pysbd Segmenter per language and thread (Segmenter keeps state per call)."""
+    cache: dict[str, Any] | None = getattr(_LOCAL, "segmenters", None)
+    if cache is None:
+        cache = _LOCAL.segmenters = {}
+    if code not in cache:
+        import pysbd
+
+        cache[code] = pysbd.Segmenter(language=code, clean=False, char_span=True)
+    return cache[code]
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The merge-rule word lists and sentence-final characters of one language."""
+
+    titles: frozenset[str]
+    before_number: frozenset[str]
+    abbreviations: frozenset[str]
+    terminals: frozenset[str]
+
+
+@functools.cache
+def _rules(code: str) -> _Rules:
+    """Rules for pysbd language ``code``: its own lists plus the English ones."""
+    punctuation = frozenset(_segmenter(code).language_module.Punctuations)
+    return _Rules(
+        titles=_TITLES["en"] | _TITLES.get(code, frozenset()),
+        before_number=_BEFORE_NUMBER["en"] | _BEFORE_NUMBER.get(code, frozenset()),
+        abbreviations=_ABBREVIATIONS["en"] | _ABBREVIATIONS.get(code, frozenset()),
+        terminals=_TERMINALS | punctuation,
+    )
+
+
+def _extra_cuts(line: str) -> Iterator[int]:
+    """Boundaries pysbd misses: after "…" or a closing quote, before an upper-case word."""
+    for match in _EXTRA_SPLIT.finditer(line):
+        if _starts_upper(line, match.end()):
+            yield match.end()
+
+
+def _starts_upper(line: str, pos: int) -> bool:
+    """Whether the word at ``pos`` (after an opening quote and a space) starts upper-case."""
+    end = min(len(line), pos + 3)
+    while pos < end and (line[pos] in _OPENERS or line[pos].isspace()):
+        pos += 1
+    return pos < len(line) and (line[pos].isupper() or line[pos].istitle())
+
+
+def _merge(line: str, cuts: list[int], code: str) -> list[int]:
+    """The cuts that survive the merge rules (module docstring), left to right."""
+    rules = _rules(code)
+    kept: list[int] = []
+    start = 0
+    for cut in cuts:
+        before = line[max(start, cut - 128) : cut]
+        if _should_merge(before, line[cut : cut + 8], rules):
+            continue
+        kept.append(cut)
+        start = cut
+    return kept
+
+
+def _should_merge(before: str, after: str, rules: _Rules) -> bool:
+    """Whether the boundary between ``before`` (its tail) and ``after`` (its head) is false."""
+    first = after[0]
+    if first in _NEVER_START:
+        return True
+    gap = before[-1].isspace()
+    if not gap and (first in _HYPHENS or first.islower()):
+        return True
+    body = before.rstrip()
+    ending = _without_closers(body)
+    if not ending or ending[-1] not in rules.terminals:
+        return True
+    if ending[-1] != "." or ending != body:
+        return False
+    return _abbreviation_continues(ending, after, rules)
+
+
+def _without_closers(text: str) -> str:
+    """``text`` without its trailing closing quotes, brackets and whitespace ("No ! »" → "No !")."""
+    end = len(text)
+    while end and (text[end - 1] in _CLOSERS or text[end - 1].isspace()):
+        end -= 1
+    return text[:end]
+
+
+def _abbreviation_continues(before: str, after: str, rules: _Rules) -> bool:
+    """Whether ``before`` ends with an abbreviation that ``after`` continues."""
+    words = before[-64:].split()
+    # The last word without its period, opening quotes and elided article ("l’art").
+    token = re.split(r"[’']", words[-1][:-1].lstrip(_OPENERS))[-1] if words else ""
+    if not token:
+        return False
+    if token in rules.titles:
+        return True
+    head = after.lstrip(_OPENERS)[:1]
+    lowered = token.lower()
+    if head.isdigit() and lowered in rules.before_number:
+        return True
+    abbreviation_like = (
+        lowered in rules.abbreviations or "." in token or (len(token) == 1 and token.isalpha())
+    )
+    return abbreviation_like and head.islower()
