@@ -34,7 +34,7 @@ endif
 
 # The same job with the locally built word-by-word test model (no network, not a real translation).
 demo-offline: $(STAMP)
-	ARGOS_PACKAGES_DIR=$(CURDIR)/.models $(BIN)/python -m pipeline.testing install-demo-model
+	ARGOS_PACKAGES_DIR=$(CURDIR)/.models $(BIN)/python -m pipeline.testing install-demo-model examples/transcript.txt
 	ARGOS_PACKAGES_DIR=$(CURDIR)/.models $(BIN)/pipeline run examples/transcript.txt --to fr
 
 browser:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import glob
-from collections.abc import Callable, Iterator, Sequence
+import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,11 +36,11 @@ from pipeline.document import (
     TranslatedDocument,
     TranslatedSegment,
 )
-from pipeline.engine import ENGINE_NAME, EngineOptions
+from pipeline.engine import EngineOptions
 from pipeline.errors import UserError
 
 if TYPE_CHECKING:
-    from pipeline.models import InstalledModel
+    from pipeline.engine import Route
     from pipeline.publish import PublishedFile
 
 LOCK_FILE = ".pipeline.lock"
@@ -60,11 +61,19 @@ class Project:
     encoding: str = "utf-8"
     engine: EngineOptions = field(default_factory=EngineOptions)
     use_cache: bool = True
-    lock_timeout: float = 10.0
+    lock_timeout: float = field(default_factory=lambda: _env_seconds("PIPELINE_LOCK_TIMEOUT", 10.0))
+    pivot: str | None = None  # translate through this language where no direct model exists
 
     def __post_init__(self) -> None:
         self.translations_dir = Path(self.translations_dir)
         self.output_dir = Path(self.output_dir)
+
+
+def _env_seconds(name: str, default: float) -> float:
+    try:
+        return max(0.0, float(os.environ.get(name, default)))
+    except ValueError:
+        raise UserError(f"{name}={os.environ[name]!r}: expected a number of seconds") from None
 
 
 @dataclass(frozen=True)
@@ -252,14 +261,25 @@ def _extract_one(
 # Translate
 
 
-EngineFactory = Callable[["InstalledModel", EngineOptions], object]
+def required_routes(project: Project, languages: Sequence[str]) -> dict[str, Route]:
+    """The installed model(s) for each target language; UserError naming a missing pair.
 
+    With ``project.pivot`` set, a pair with no direct model goes through the
+    pivot language (source→pivot, pivot→target).
+    """
+    from pipeline.engine import Route
+    from pipeline.models import find_model, require_model
 
-def required_models(project: Project, languages: Sequence[str]) -> dict[str, InstalledModel]:
-    """The installed model for each target language; UserError naming a missing pair."""
-    from pipeline.models import require_model
-
-    return {lang: require_model(project.source_language, lang) for lang in languages}
+    routes = {}
+    source = project.source_language
+    for language in languages:
+        direct = find_model(source, language)
+        if direct is None and project.pivot and language != project.pivot:
+            first = require_model(source, project.pivot)
+            routes[language] = Route((first, require_model(project.pivot, language)))
+        else:
+            routes[language] = Route((direct or require_model(source, language),))
+    return routes
 
 
 def translate(
@@ -280,7 +300,7 @@ def translate(
     """
     if not _checked:
         _check_inputs(project, sources, languages)
-    models = required_models(project, languages)
+    routes = required_routes(project, languages)
     report = StepReport()
     progress = progress or Progress()
     with locked(project) if not _checked else contextlib.nullcontext():
@@ -288,7 +308,7 @@ def translate(
             extract(project, sources, languages, progress, _checked=True)
         for language in languages:
             _translate_language(
-                project, sources, language, models[language], report, progress, retranslate_machine
+                project, sources, language, routes[language], report, progress, retranslate_machine
             )
     return report
 
@@ -297,13 +317,13 @@ def _translate_language(
     project: Project,
     sources: Sequence[Source],
     language: str,
-    model: InstalledModel,
+    route: Route,
     report: StepReport,
     progress: Progress,
     retranslate_machine: bool,
 ) -> None:
     pending = _pending_sentences(project, sources, language, retranslate_machine)
-    translations = _machine_translate(project, model, language, pending, report, progress)
+    translations = _machine_translate(project, route, language, pending, report, progress)
     for source in sources:
         po_path = catalog.catalog_path(project.translations_dir, language, source.name)
         loaded = catalog.load_catalog(po_path, language)
@@ -314,7 +334,7 @@ def _translate_language(
             if catalog.needs_machine_translation(entry, retranslate_machine):
                 translation = translations.get(entry.msgid)
                 if translation is not None:
-                    catalog.set_machine_translation(entry, translation, model.label)
+                    catalog.set_machine_translation(entry, translation, route.label)
                     changed = True
         if changed and catalog.save_with_revision_date(
             loaded.po, po_path, loaded.fingerprint, "PO-Revision-Date"
@@ -337,14 +357,13 @@ def _pending_sentences(
 
 def _machine_translate(
     project: Project,
-    model: InstalledModel,
+    route: Route,
     language: str,
     sentences: list[str],
     report: StepReport,
     progress: Progress,
 ) -> dict[str, str]:
     """Translations of ``sentences``: from the cache, then from the engine (cached as they come)."""
-    from pipeline.engine import Engine
     from pipeline.mtcache import CACHE_FILE, TranslationCache
 
     if not sentences:
@@ -352,8 +371,7 @@ def _machine_translate(
     cache = (
         TranslationCache(
             project.translations_dir / CACHE_FILE,
-            ENGINE_NAME,
-            model.version,
+            *route.cache_key,
             project.source_language,
             language,
         )
@@ -366,7 +384,7 @@ def _machine_translate(
         missing = [s for s in sentences if s not in done]
         report.translated[language] = len(missing)
         if missing:
-            engine = Engine(model, project.engine)
+            engine = route.open(project.engine)
             progress.start(f"Translating {project.source_language}→{language}", len(missing))
             batch: list[tuple[str, str]] = []
             for index, translation in engine.translate_stream(missing, progress.advance):
@@ -425,6 +443,7 @@ def publish(
     *,
     require_reviewed: bool = False,
     min_reviewed: float = 0.0,
+    tmx_include_machine: bool = False,
     _checked: bool = False,
 ) -> StepReport:
     """Write the translated and bilingual documents, then ``output/index.html``.
@@ -450,7 +469,14 @@ def publish(
         progress.start("Publishing", len(documents))
         for tdoc in documents:
             if tdoc.reviewed_ratio * 100 + 1e-9 >= min_reviewed:
-                report.published.extend(writers.publish_document(tdoc, project.output_dir, formats))
+                report.published.extend(
+                    writers.publish_document(
+                        tdoc,
+                        project.output_dir,
+                        formats,
+                        include_machine_in_tmx=tmx_include_machine,
+                    )
+                )
             progress.advance()
         progress.finish()
         if report.published:
@@ -540,10 +566,11 @@ def run(
     progress: Progress | None = None,
     *,
     retranslate_machine: bool = False,
+    tmx_include_machine: bool = False,
 ) -> StepReport:
     """extract + translate + publish, checking every input and model before writing."""
     _check_inputs(project, sources, languages)
-    required_models(project, languages)
+    required_routes(project, languages)
     with locked(project):
         report = extract(project, sources, languages, progress, _checked=True)
         translated = translate(
@@ -554,7 +581,15 @@ def run(
             _checked=True,
             retranslate_machine=retranslate_machine,
         )
-        published = publish(project, sources, languages, formats, progress, _checked=True)
+        published = publish(
+            project,
+            sources,
+            languages,
+            formats,
+            progress,
+            tmx_include_machine=tmx_include_machine,
+            _checked=True,
+        )
     report.written += translated.written + published.written
     report.translated, report.from_cache = translated.translated, translated.from_cache
     report.published = published.published

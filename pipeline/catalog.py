@@ -214,12 +214,14 @@ def load_catalog(path: Path, language: str | None = None) -> LoadedCatalog | Non
     import polib
 
     path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{path}: is a directory, expected a PO file")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return None
-    if path.is_dir():
-        raise UserError(f"{path}: is a directory, expected a PO file")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -82,6 +82,26 @@ RequireReviewed = Annotated[
     bool,
     typer.Option("--require-reviewed", help="Refuse to publish unless every entry is reviewed."),
 ]
+TmxMachine = Annotated[
+    bool,
+    typer.Option(
+        "--tmx-include-machine", help="Also put machine translations in the TMX (marked as such)."
+    ),
+]
+Yes = Annotated[
+    bool,
+    typer.Option(
+        "--yes", "-y", help="Install a missing model from the Argos index without asking."
+    ),
+]
+Pivot = Annotated[
+    str | None,
+    typer.Option(
+        "--pivot",
+        help="Where no direct model exists, translate through this language "
+        "(e.g. en→de→fr; lower quality, both models named in the PO comments).",
+    ),
+]
 MinReviewed = Annotated[
     float,
     typer.Option(
@@ -98,8 +118,9 @@ def _project(
     device: str = "cpu",
     threads: int = 0,
     no_cache: bool = False,
+    pivot: str | None = None,
 ) -> Any:
-    from pipeline.api import Project
+    from pipeline.api import Project, validate_language
     from pipeline.engine import EngineOptions
 
     if device not in ("cpu", "cuda"):
@@ -111,6 +132,7 @@ def _project(
         encoding=encoding,
         engine=EngineOptions(device=device, threads=threads),
         use_cache=not no_cache,
+        pivot=validate_language(pivot) if pivot else None,
     )
 
 
@@ -132,6 +154,19 @@ def _formats(value: str | None) -> list[str] | None:
 def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)
+
+
+def _offer_missing_models(project: Any, languages: list[str], yes: bool, quiet: bool) -> None:
+    """For a pair with no model, offer to install it from the index (never prompts when
+    not on a terminal); if that cannot happen, the run fails with the install hint."""
+    from pipeline.cli_models import offer_install
+    from pipeline.models import find_model
+
+    source = project.source_language
+    for language in languages:
+        if find_model(source, language) is None and not project.pivot:
+            interactive = sys.stdin.isatty() and sys.stderr.isatty()
+            offer_install(source, language, assume_yes=yes, interactive=interactive, quiet=quiet)
 
 
 def _summary(report: Any, quiet: bool) -> None:
@@ -165,6 +200,9 @@ def run(
     threads: Threads = 0,
     no_cache: NoCache = False,
     retranslate_machine: Retranslate = False,
+    pivot: Pivot = None,
+    yes: Yes = False,
+    tmx_include_machine: TmxMachine = False,
     quiet: Quiet = False,
 ) -> None:
     """Extract, machine-translate and publish: the whole job in one command."""
@@ -172,17 +210,20 @@ def run(
     from pipeline.progress import progress_for
 
     project = _project(
-        translations_dir, output_dir, source_language, encoding, device, threads, no_cache
+        translations_dir, output_dir, source_language, encoding, device, threads, no_cache, pivot
     )
     found = api.find_sources(sources, include)
+    languages = _languages(to)
+    _offer_missing_models(project, languages, yes, quiet)
     with progress_for(quiet) as progress:
         report = api.run(
             project,
             found,
-            _languages(to),
+            languages,
             _formats(formats),
             progress,
             retranslate_machine=retranslate_machine,
+            tmx_include_machine=tmx_include_machine,
         )
     _summary(report, quiet)
 
@@ -220,6 +261,7 @@ def translate(
     threads: Threads = 0,
     no_cache: NoCache = False,
     retranslate_machine: Retranslate = False,
+    pivot: Pivot = None,
     quiet: Quiet = False,
 ) -> None:
     """Machine-translate untranslated entries (fuzzy, for review); reviewed ones are kept."""
@@ -227,7 +269,14 @@ def translate(
     from pipeline.progress import progress_for
 
     project = _project(
-        translations_dir, Path("output"), source_language, encoding, device, threads, no_cache
+        translations_dir,
+        Path("output"),
+        source_language,
+        encoding,
+        device,
+        threads,
+        no_cache,
+        pivot,
     )
     found = api.find_sources(sources, include)
     with progress_for(quiet) as progress:
@@ -249,6 +298,7 @@ def publish(
     encoding: Encoding = "utf-8",
     require_reviewed: RequireReviewed = False,
     min_reviewed: MinReviewed = 0.0,
+    tmx_include_machine: TmxMachine = False,
     quiet: Quiet = False,
 ) -> None:
     """Write translated and bilingual documents from the PO files."""
@@ -266,6 +316,7 @@ def publish(
             progress,
             require_reviewed=require_reviewed,
             min_reviewed=min_reviewed,
+            tmx_include_machine=tmx_include_machine,
         )
     _summary(report, quiet)
 

@@ -187,6 +187,49 @@ class Engine:
         return value
 
 
+@dataclass(frozen=True)
+class Route:
+    """The models that take a language pair: one, or two through a pivot language.
+
+    Pivoting (en→de→fr where no en→fr model exists) loses quality, so it is
+    only used when asked for, and the PO comment names both models.
+    """
+
+    models: tuple[InstalledModel, ...]
+
+    @property
+    def label(self) -> str:
+        labels = " + ".join(m.label for m in self.models)
+        return labels if len(self.models) == 1 else f"{labels} (pivot {self.models[0].to_code})"
+
+    @property
+    def cache_key(self) -> tuple[str, str]:
+        """(engine, model version) under which the MT cache files this route's output."""
+        if len(self.models) == 1:
+            return ENGINE_NAME, self.models[0].version
+        versions = "+".join(f"{m.from_code}-{m.to_code}-{m.version}" for m in self.models)
+        return f"{ENGINE_NAME}-pivot", versions
+
+    def open(self, options: EngineOptions | None = None) -> RouteEngine:
+        return RouteEngine(self, options)
+
+
+class RouteEngine:
+    """Translates along a route: intermediate steps whole, the last one streamed."""
+
+    def __init__(self, route: Route, options: EngineOptions | None = None) -> None:
+        self.route = route
+        self.engines = [Engine(model, options) for model in route.models]
+
+    def translate_stream(
+        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> Iterator[tuple[int, str]]:
+        texts = list(sentences)
+        for engine in self.engines[:-1]:
+            texts = engine.translate(texts)
+        yield from self.engines[-1].translate_stream(texts, progress)
+
+
 def _best_cut(text: str) -> tuple[int, int] | None:
     """The best place to split: the highest-priority whitespace nearest the middle.
 

@@ -65,7 +65,9 @@ def progress_for(quiet: bool) -> Iterator[Progress]:
         RateColumn(),
         TimeRemainingColumn(),
     )
-    with Bar(*columns, console=Console(stderr=True), transient=True) as bar:
+    console = Console(stderr=True)
+    # Off when stderr is not a terminal: logs of batch jobs stay free of redraws.
+    with Bar(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
         yield RichProgress(bar)
 
 

@@ -563,3 +563,27 @@ def _build_spec(pieces: list[str], glossary: Mapping[str, str], dims: _Dims, see
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
     return spec
+
+
+def install_demo_model(training_files: Iterable[Path] = ()) -> Path:
+    """Build the word-by-word en→fr test model and install it into the model store.
+
+    For ``make demo-offline``: shows the whole pipeline working on a machine
+    that cannot download a real model. Its output is glossary lookups, not
+    French, and its README says so.
+    """
+    from pipeline.models import install_file
+
+    texts = [Path(f).read_text(encoding="utf-8") for f in training_files]
+    with tempfile.TemporaryDirectory() as tmp:
+        package = build_test_package(Path(tmp), training_texts=texts or ["The peace process."])
+        return install_file(package).path
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:2] != ["install-demo-model"]:
+        sys.exit("usage: python -m pipeline.testing install-demo-model [TRAINING_TEXT...]")
+    installed = install_demo_model(Path(arg) for arg in sys.argv[2:])
+    print(f"installed the word-by-word TEST model (not a real translation model) in {installed}")

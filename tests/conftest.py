@@ -45,6 +45,14 @@ def _installed_store(tmp_path_factory: pytest.TempPathFactory, argosmodel: Path)
     return store
 
 
+@pytest.fixture(autouse=True)
+def _no_outside_index(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test may reach the real Argos index: point it at a closed local port."""
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", "http://127.0.0.1:9/")
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path / "pipeline-cache"))
+    monkeypatch.setenv("PIPELINE_HTTP_TRIES", "1")
+
+
 @pytest.fixture
 def model_store(tmp_path: Path, _installed_store: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """ARGOS_PACKAGES_DIR pointing at a fresh store holding the en→fr test model."""
