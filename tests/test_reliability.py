@@ -165,7 +165,8 @@ def test_megabyte_line_and_unicode_oddities(workdir: Path, model_store: Path) ->
         "\u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd. Hello \U0001f600 world.\r"
         "Family \U0001f468\u200d\U0001f469\u200d\U0001f467 here.\r"
         "Il a dit\u00a0: \u00ab\u00a0oui\u00a0\u00bb.\r\r"
-        + "The peace process is fragile. " * 35_000
+        + "The peace process is fragile. "
+        * 35_000
     )
     Path("odd.txt").write_text(odd, encoding="utf-8")
     assert Path("odd.txt").stat().st_size > 1_000_000

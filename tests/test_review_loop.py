@@ -99,3 +99,56 @@ def test_review_round_trip(workdir: Path, model_store: Path) -> None:
     result = run_cli("run", "transcript.txt", "--to", "fr")
     assert result.returncode == 0 and "0 segments machine-translated" not in result.stderr
     assert _snapshot(workdir) == before
+
+
+def test_publishing_policy(workdir: Path, model_store: Path) -> None:
+    po_path = workdir / "translations" / "fr" / "transcript.po"
+    run_cli("run", "transcript.txt", "--to", "fr", "--quiet", check=True)
+    _review(po_path)
+
+    refused = run_cli("publish", "transcript.txt", "--to", "fr", "--require-reviewed")
+    assert refused.returncode == 1
+    total = len(polib.pofile(str(po_path)))
+    assert f"transcript [fr]: {total - 3} not reviewed" in refused.stderr
+
+    html = workdir / "output" / "fr" / "transcript.html"
+    html.unlink()
+    skipped = run_cli("publish", "transcript.txt", "--to", "fr", "--min-reviewed", "80")
+    assert skipped.returncode == 0 and not html.exists()  # 3 of ~36 reviewed: kept back
+
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    po.save()
+    assert run_cli("publish", "transcript.txt", "--to", "fr", "--require-reviewed").returncode == 0
+    assert 'content="1' in html.read_text(encoding="utf-8")  # x-reviewed-ratio meta: 1.0
+
+
+def test_retranslate_machine_after_model_update(
+    workdir: Path, model_store: Path, tmp_path: Path
+) -> None:
+    from conftest import training_texts
+
+    from pipeline.testing import DEFAULT_GLOSSARY, build_test_package
+
+    po_path = workdir / "translations" / "fr" / "transcript.po"
+    run_cli("run", "transcript.txt", "--to", "fr", "--quiet", check=True)
+    _review(po_path)
+    newer = build_test_package(
+        tmp_path / "newer",
+        training_texts=training_texts(),
+        glossary={**DEFAULT_GLOSSARY, "Good": "Bon"},
+        package_version="1.1",
+    )
+    run_cli("models", "install", "--file", str(newer), check=True)
+
+    run_cli("run", "transcript.txt", "--to", "fr", "--quiet", check=True)
+    assert polib.pofile(str(po_path)).find("Good afternoon.").msgstr == "Good afternoon."
+
+    run_cli("translate", "transcript.txt", "--to", "fr", "--retranslate-machine", check=True)
+    po = polib.pofile(str(po_path))
+    redone = po.find("Good afternoon.")
+    assert redone.msgstr == "Bon afternoon." and "argos en→fr 1.1" in redone.comment
+    for msgid, msgstr in REVIEWED.items():
+        entry = po.find(msgid)
+        assert entry.msgstr == msgstr and "fuzzy" not in entry.flags
