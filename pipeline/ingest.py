@@ -53,9 +53,11 @@ KNOWN_KINDS = {
     "message vidéo",
 }
 
-# "18 Feb. 2021", "25-May-2017", "5 février 2021"
+# "18 Feb. 2021", "25-May-2017", "5 février 2021", "February 18, 2021", "2021-02-18"
 _DATE_RE = re.compile(
-    r"(?P<day>\d{1,2})[\s.\-/]+(?P<month>[^\W\d_]{3,})\.?[\s.\-/]+(?P<year>\d{4})"
+    r"(?P<day>\d{1,2})(?:er)?[\s.\-/]+(?P<month>[^\W\d_]{3,})\.?[\s.\-/]+(?P<year>\d{4})"
+    r"|(?P<month_first>[^\W\d_]{3,})\.?\s+(?P<day_second>\d{1,2}),?\s+(?P<year_second>\d{4})"
+    r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})"
 )
 _TIME_RE = re.compile(r"\b(?P<hour>[01]?\d|2[0-3])[:h](?P<minute>[0-5]\d)\b")
 _BULLET_RE = re.compile(r"^\s*[•·▪◦‣*\-]\s*(?P<rest>.*)$")
@@ -70,7 +72,7 @@ _DELIVERY_RE = re.compile(
     re.IGNORECASE,
 )
 _AS_DELIVERED_RE = re.compile(r"as\s+delivered|tel\s+que\s+prononcé|texte\s+prononcé", re.I)
-_BYLINE_RE = re.compile(r"^(?:by|par)\s", re.IGNORECASE)
+_BYLINE_RE = re.compile(r"^(?:by|par)\s")  # lower case, as on NATO pages: "By working…" is body
 _SENTENCE_END = tuple(".!?…:;,\"”»)’'")
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 _HEADER_WINDOW = 12  # header lines are looked for among the first non-blank lines
@@ -283,14 +285,24 @@ def parse_date(text: str) -> dt.date | None:
     match = _DATE_RE.search(for_matching(text))
     if not match:
         return None
-    month_word = match.group("month").lower()
-    month = _MONTHS.get(month_word) or _MONTHS.get(month_word[:4]) or _MONTHS.get(month_word[:3])
-    if month is None:
-        return None
+    if match.group("iso_year"):
+        year, month, day = (int(match.group(g)) for g in ("iso_year", "iso_month", "iso_day"))
+    else:
+        day_first = match.group("month") is not None
+        month_word = match.group("month" if day_first else "month_first").lower()
+        month = _month_number(month_word)
+        if month is None:
+            return None
+        year = int(match.group("year" if day_first else "year_second"))
+        day = int(match.group("day" if day_first else "day_second"))
     try:
-        return dt.date(int(match.group("year")), month, int(match.group("day")))
+        return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def _month_number(word: str) -> int | None:
+    return _MONTHS.get(word) or _MONTHS.get(word[:4]) or _MONTHS.get(word[:3])
 
 
 def parse_datetime(text: str) -> dt.datetime | None:

@@ -83,6 +83,11 @@ def test_no_header_is_all_body() -> None:
     assert [b.paragraph for b in doc.blocks] == [0, 0, 1]
 
 
+def test_capitalised_by_starts_the_body() -> None:
+    doc = parse_transcript("By working together, we are stronger.\nThank you.", name="x")
+    assert [b.kind for b in doc.blocks] == [BlockKind.PARAGRAPH, BlockKind.PARAGRAPH]
+
+
 def test_hard_wrapped_paragraph_is_unwrapped() -> None:
     text = "This sentence is wrapped\nover two lines. And another one\nends here.\n\nNext."
     doc = parse_transcript(text, name="x")
@@ -118,6 +123,9 @@ def test_nbsp_kept_in_text_but_matched(tmp_path: Path) -> None:
         ("25-May-2017", dt.date(2017, 5, 25)),
         ("5 févr. 2021", dt.date(2021, 2, 5)),
         ("16 Jun. 2018 22:31", dt.date(2018, 6, 16)),
+        ("February 18, 2021", dt.date(2021, 2, 18)),
+        ("2021-02-18", dt.date(2021, 2, 18)),
+        ("1er mars 2022", dt.date(2022, 3, 1)),
         ("31 Feb. 2021", None),
         ("no date here", None),
     ],
