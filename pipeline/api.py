@@ -21,7 +21,7 @@ import contextlib
 import fnmatch
 import glob
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -463,11 +463,10 @@ def publish(
     report = StepReport()
     progress = progress or Progress()
     with locked(project) if not _checked else contextlib.nullcontext():
-        documents = _translated_documents(project, sources, languages)
         if require_reviewed:
-            _refuse_unreviewed(documents)
-        progress.start("Publishing", len(documents))
-        for tdoc in documents:
+            _refuse_unreviewed(_translated_documents(project, sources, languages))
+        progress.start("Publishing", len(sources) * len(languages))
+        for tdoc in _translated_documents(project, sources, languages):
             if tdoc.reviewed_ratio * 100 + 1e-9 >= min_reviewed:
                 report.published.extend(
                     writers.publish_document(
@@ -532,18 +531,17 @@ def _published_manifest(
 
 def _translated_documents(
     project: Project, sources: Sequence[Source], languages: Sequence[str]
-) -> list[TranslatedDocument]:
-    result = []
+) -> Iterator[TranslatedDocument]:
+    """One document and language at a time: memory does not grow with the archive."""
     for source in sources:
         document = load_document(source, project)
         for language in languages:
             po_path = catalog.catalog_path(project.translations_dir, language, document.name)
             loaded = catalog.load_catalog(po_path, language)
-            result.append(translated_document(document, loaded.po if loaded else None, language))
-    return result
+            yield translated_document(document, loaded.po if loaded else None, language)
 
 
-def _refuse_unreviewed(documents: Sequence[TranslatedDocument]) -> None:
+def _refuse_unreviewed(documents: Iterable[TranslatedDocument]) -> None:
     missing = [
         f"{d.document.name} [{d.target_language}]: "
         f"{d.count(Status.MACHINE) + d.count(Status.SOURCE)} not reviewed"
