@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +35,29 @@ def argosmodel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_test_package(
         tmp_path_factory.mktemp("argosmodel"), training_texts=training_texts()
     )
+
+
+@pytest.fixture(scope="session")
+def package_file(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """``package_file(from, to, version)``: a real .argosmodel, built once per session."""
+    from pipeline.testing import build_test_package
+
+    base = tmp_path_factory.mktemp("argosmodels")
+    built: dict[tuple[str, str, str], Path] = {}
+
+    def make(from_code: str = "en", to_code: str = "fr", version: str = "1.0") -> Path:
+        key = (from_code, to_code, version)
+        if key not in built:
+            built[key] = build_test_package(
+                base / "-".join(key),
+                training_texts=["The peace process is fragile."],
+                from_code=from_code,
+                to_code=to_code,
+                package_version=version,
+            )
+        return built[key]
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import warnings
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from typer.testing import CliRunner
 
 from pipeline import cli_models, models
 from pipeline.errors import UserError
-from pipeline.testing import build_test_package, word_by_word
+from pipeline.testing import word_by_word
 
 SENTENCE = "The peace process is fragile."
 TOP = "translate-en_fr-1_0"
@@ -42,24 +41,6 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("PIPELINE_HTTP_TRIES", "PIPELINE_MAX_PACKAGE_BYTES", "PIPELINE_MAX_PACKAGE_RATIO"):
         monkeypatch.delenv(name, raising=False)
     return root
-
-
-@pytest.fixture(scope="session")
-def package_file(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
-    """``package_file(from, to, version)``: a real .argosmodel, built once per session."""
-    base = tmp_path_factory.mktemp("argosmodels")
-    built: dict[tuple[str, str, str], Path] = {}
-
-    def make(from_code: str = "en", to_code: str = "fr", version: str = "1.0") -> Path:
-        key = (from_code, to_code, version)
-        if key not in built:
-            built[key] = build_test_package(
-                base / "-".join(key), training_texts=[SENTENCE],
-                from_code=from_code, to_code=to_code, package_version=version,
-            )
-        return built[key]
-
-    return make
 
 
 def store_entries(root: Path) -> list[str]:

@@ -23,7 +23,6 @@ from typer.testing import CliRunner
 
 from pipeline import cli_models, models
 from pipeline.errors import UserError
-from pipeline.testing import build_test_package
 
 SENTENCE = "The peace process is fragile."
 Route = Callable[[BaseHTTPRequestHandler, int], None]
@@ -43,24 +42,6 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("PIPELINE_MAX_PACKAGE_BYTES", "PIPELINE_MAX_PACKAGE_RATIO"):
         monkeypatch.delenv(name, raising=False)
     return root
-
-
-@pytest.fixture(scope="session")
-def package_file(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
-    """``package_file(from, to, version)``: a real .argosmodel, built once per session."""
-    base = tmp_path_factory.mktemp("argosmodels-http")
-    built: dict[tuple[str, str, str], Path] = {}
-
-    def make(from_code: str = "en", to_code: str = "fr", version: str = "1.0") -> Path:
-        key = (from_code, to_code, version)
-        if key not in built:
-            built[key] = build_test_package(
-                base / "-".join(key), training_texts=[SENTENCE],
-                from_code=from_code, to_code=to_code, package_version=version,
-            )
-        return built[key]
-
-    return make
 
 
 class Server(ThreadingHTTPServer):
