@@ -40,11 +40,14 @@ from pipeline.engine import EngineOptions
 from pipeline.errors import UserError
 
 if TYPE_CHECKING:
-    from pipeline.engine import Route
+    from pipeline.engine import Route, RouteEngine
+    from pipeline.mtcache import TranslationCache
+    from pipeline.pending import PendingSentences
     from pipeline.publish import PublishedFile
 
 LOCK_FILE = ".pipeline.lock"
 CACHE_CHUNK = 256  # sentences committed to the MT cache at a time
+MT_CHUNK = 8192  # pending sentences handed to the engine at a time (bounds memory)
 
 
 # ---------------------------------------------------------------------------
@@ -322,52 +325,67 @@ def _translate_language(
     progress: Progress,
     retranslate_machine: bool,
 ) -> None:
-    pending = _pending_sentences(project, sources, language, retranslate_machine)
-    translations = _machine_translate(project, route, language, pending, report, progress)
+    """Pass 1 collects the distinct pending sentences of all documents (on disk, see
+    :mod:`pipeline.pending`), they are translated, pass 2 writes them into each PO file."""
+    from pipeline.pending import PendingSentences
+
+    with PendingSentences() as pending:
+        _collect_pending(project, sources, language, retranslate_machine, pending)
+        _machine_translate(project, route, language, pending, report, progress)
+        for source in sources:
+            po_path = catalog.catalog_path(project.translations_dir, language, source.name)
+            loaded = catalog.load_catalog(po_path, language)
+            if loaded is None:
+                continue
+            changed = False
+            for entry in loaded.po:
+                if catalog.needs_machine_translation(entry, retranslate_machine):
+                    translation = pending.translation(entry.msgid)
+                    if translation is not None:
+                        catalog.set_machine_translation(entry, translation, route.label)
+                        changed = True
+            if changed and catalog.save_with_revision_date(
+                loaded.po, po_path, loaded.fingerprint, "PO-Revision-Date"
+            ):
+                report.written.append(po_path)
+
+
+def _collect_pending(
+    project: Project,
+    sources: Sequence[Source],
+    language: str,
+    retranslate_machine: bool,
+    pending: PendingSentences,
+) -> None:
     for source in sources:
         po_path = catalog.catalog_path(project.translations_dir, language, source.name)
         loaded = catalog.load_catalog(po_path, language)
-        if loaded is None:
-            continue
-        changed = False
-        for entry in loaded.po:
-            if catalog.needs_machine_translation(entry, retranslate_machine):
-                translation = translations.get(entry.msgid)
-                if translation is not None:
-                    catalog.set_machine_translation(entry, translation, route.label)
-                    changed = True
-        if changed and catalog.save_with_revision_date(
-            loaded.po, po_path, loaded.fingerprint, "PO-Revision-Date"
-        ):
-            report.written.append(po_path)
-
-
-def _pending_sentences(
-    project: Project, sources: Sequence[Source], language: str, retranslate_machine: bool
-) -> list[str]:
-    pending: dict[str, None] = {}
-    for source in sources:
-        po_path = catalog.catalog_path(project.translations_dir, language, source.name)
-        loaded = catalog.load_catalog(po_path, language)
-        for entry in loaded.po if loaded else []:
-            if catalog.needs_machine_translation(entry, retranslate_machine):
-                pending.setdefault(entry.msgid, None)
-    return list(pending)
+        if loaded is not None:
+            pending.add(
+                entry.msgid
+                for entry in loaded.po
+                if catalog.needs_machine_translation(entry, retranslate_machine)
+            )
 
 
 def _machine_translate(
     project: Project,
     route: Route,
     language: str,
-    sentences: list[str],
+    pending: PendingSentences,
     report: StepReport,
     progress: Progress,
-) -> dict[str, str]:
-    """Translations of ``sentences``: from the cache, then from the engine (cached as they come)."""
+) -> None:
+    """Record a translation for every pending sentence: from the cache, else from the engine.
+
+    Sentences go to the engine MT_CHUNK at a time (memory stays flat however
+    many there are) and its results are committed to the cache as they come,
+    so an interrupted run resumes where it stopped.
+    """
     from pipeline.mtcache import CACHE_FILE, TranslationCache
 
-    if not sentences:
-        return {}
+    if not len(pending):
+        return
     cache = (
         TranslationCache(
             project.translations_dir / CACHE_FILE,
@@ -379,27 +397,49 @@ def _machine_translate(
         else None
     )
     try:
-        done = cache.lookup(sentences) if cache else {}
-        report.from_cache[language] = len(done)
-        missing = [s for s in sentences if s not in done]
-        report.translated[language] = len(missing)
+        from_cache = 0
+        for chunk in pending.chunks(MT_CHUNK) if cache else ():
+            found = cache.lookup(chunk)
+            pending.set_translations(found.items())
+            from_cache += len(found)
+        report.from_cache[language] = from_cache
+        missing = pending.untranslated()
+        report.translated[language] = missing
         if missing:
             engine = route.open(project.engine)
-            progress.start(f"Translating {project.source_language}→{language}", len(missing))
-            batch: list[tuple[str, str]] = []
-            for index, translation in engine.translate_stream(missing, progress.advance):
-                done[missing[index]] = translation
-                batch.append((missing[index], translation))
-                if cache and len(batch) >= CACHE_CHUNK:
-                    cache.store(batch)
-                    batch = []
-            if cache and batch:
-                cache.store(batch)
+            progress.start(f"Translating {project.source_language}→{language}", missing)
+            for chunk in pending.chunks(MT_CHUNK, untranslated_only=True):
+                _translate_chunk(engine, chunk, cache, pending, progress)
             progress.finish()
-        return done
     finally:
         if cache:
             cache.close()
+
+
+def _translate_chunk(
+    engine: RouteEngine,
+    chunk: list[str],
+    cache: TranslationCache | None,
+    pending: PendingSentences,
+    progress: Progress,
+) -> None:
+    """Translate one chunk, committing results to the cache CACHE_CHUNK at a time."""
+    batch: list[tuple[str, str]] = []
+    for index, translation in engine.translate_stream(chunk, progress.advance):
+        batch.append((chunk[index], translation))
+        if len(batch) >= CACHE_CHUNK:
+            _record(batch, cache, pending)
+            batch = []
+    _record(batch, cache, pending)
+
+
+def _record(
+    batch: list[tuple[str, str]], cache: TranslationCache | None, pending: PendingSentences
+) -> None:
+    if batch:
+        if cache:
+            cache.store(batch)
+        pending.set_translations(batch)
 
 
 # ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -177,10 +178,36 @@ def _summary(report: Any, quiet: bool) -> None:
         typer.echo(
             f"{language}: {count} segments machine-translated, {cached} from cache", err=True
         )
-    written = {str(p) for p in report.written} | {
-        str(p.path) for p in report.published if p.written
+    typer.echo(f"{len(_written(report))} files written", err=True)
+
+
+def _written(report: Any) -> set[str]:
+    return {str(p) for p in report.written} | {str(p.path) for p in report.published if p.written}
+
+
+def _run_summary(
+    report: Any, documents: int, languages: list[str], seconds: float
+) -> dict[str, Any]:
+    """``run --json``: documents, distinct segments needing a translation (machine-translated
+    now or taken from the MT cache), files written and seconds, in total and per language."""
+    per_language = {
+        language: {
+            "translated": report.translated.get(language, 0),
+            "from_cache": report.from_cache.get(language, 0),
+        }
+        for language in languages
     }
-    typer.echo(f"{len(written)} files written", err=True)
+    translated = sum(counts["translated"] for counts in per_language.values())
+    from_cache = sum(counts["from_cache"] for counts in per_language.values())
+    return {
+        "documents": documents,
+        "segments": translated + from_cache,
+        "translated": translated,
+        "from_cache": from_cache,
+        "files_written": len(_written(report)),
+        "seconds": round(seconds, 3),
+        "languages": per_language,
+    }
 
 
 # -- commands ----------------------------------------------------------------
@@ -203,9 +230,11 @@ def run(
     pivot: Pivot = None,
     yes: Yes = False,
     tmx_include_machine: TmxMachine = False,
+    as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
     """Extract, machine-translate and publish: the whole job in one command."""
+    started = time.perf_counter()
     from pipeline import api
     from pipeline.progress import progress_for
 
@@ -226,6 +255,9 @@ def run(
             tmx_include_machine=tmx_include_machine,
         )
     _summary(report, quiet)
+    if as_json:
+        seconds = time.perf_counter() - started
+        typer.echo(json.dumps(_run_summary(report, len(found), languages, seconds)))
 
 
 @app.command()
