@@ -24,7 +24,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline import catalog
 from pipeline.document import (
@@ -66,6 +66,7 @@ class Project:
     use_cache: bool = True
     lock_timeout: float = field(default_factory=lambda: _env_seconds("PIPELINE_LOCK_TIMEOUT", 10.0))
     pivot: str | None = None  # translate through this language where no direct model exists
+    executor: str = "local"  # "ray": Ray actors (pip install .[ray]); the cache stays here
 
     def __post_init__(self) -> None:
         self.translations_dir = Path(self.translations_dir)
@@ -406,14 +407,29 @@ def _machine_translate(
         missing = pending.untranslated()
         report.translated[language] = missing
         if missing:
-            engine = route.open(project.engine)
-            progress.start(f"Translating {project.source_language}→{language}", missing)
-            for chunk in pending.chunks(MT_CHUNK, untranslated_only=True):
-                _translate_chunk(engine, chunk, cache, pending, progress)
-            progress.finish()
+            engine = _open_engine(project, route)
+            try:
+                progress.start(f"Translating {project.source_language}→{language}", missing)
+                for chunk in pending.chunks(MT_CHUNK, untranslated_only=True):
+                    _translate_chunk(engine, chunk, cache, pending, progress)
+                progress.finish()
+            finally:
+                if hasattr(engine, "close"):
+                    engine.close()
     finally:
         if cache:
             cache.close()
+
+
+def _open_engine(project: Project, route: Route) -> Any:
+    """The local CTranslate2 engine, or Ray actors with ``executor="ray"`` (optional extra)."""
+    if project.executor == "ray":
+        from pipeline.distributed import RayEngine
+
+        return RayEngine(route, project.engine)
+    if project.executor != "local":
+        raise UserError(f"--executor {project.executor}: expected local or ray")
+    return route.open(project.engine)
 
 
 def _translate_chunk(

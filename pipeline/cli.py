@@ -103,6 +103,14 @@ Pivot = Annotated[
         "(e.g. en→de→fr; lower quality, both models named in the PO comments).",
     ),
 ]
+Executor = Annotated[
+    str,
+    typer.Option(
+        "--executor",
+        help="local (default) or ray: translate on Ray actors (pip install '.[ray]'; "
+        "uses $RAY_ADDRESS or starts a local Ray).",
+    ),
+]
 MinReviewed = Annotated[
     float,
     typer.Option(
@@ -120,12 +128,15 @@ def _project(
     threads: int = 0,
     no_cache: bool = False,
     pivot: str | None = None,
+    executor: str = "local",
 ) -> Any:
     from pipeline.api import Project, validate_language
     from pipeline.engine import EngineOptions
 
     if device not in ("cpu", "cuda"):
         _fail(f"--device {device}: expected cpu or cuda")
+    if executor not in ("local", "ray"):
+        _fail(f"--executor {executor}: expected local or ray")
     return Project(
         translations_dir=translations_dir,
         output_dir=output_dir,
@@ -134,6 +145,7 @@ def _project(
         engine=EngineOptions(device=device, threads=threads),
         use_cache=not no_cache,
         pivot=validate_language(pivot) if pivot else None,
+        executor=executor,
     )
 
 
@@ -228,6 +240,7 @@ def run(
     no_cache: NoCache = False,
     retranslate_machine: Retranslate = False,
     pivot: Pivot = None,
+    executor: Executor = "local",
     yes: Yes = False,
     tmx_include_machine: TmxMachine = False,
     as_json: AsJson = False,
@@ -239,7 +252,15 @@ def run(
     from pipeline.progress import progress_for
 
     project = _project(
-        translations_dir, output_dir, source_language, encoding, device, threads, no_cache, pivot
+        translations_dir,
+        output_dir,
+        source_language,
+        encoding,
+        device,
+        threads,
+        no_cache,
+        pivot,
+        executor,
     )
     found = api.find_sources(sources, include)
     languages = _languages(to)
@@ -294,6 +315,7 @@ def translate(
     no_cache: NoCache = False,
     retranslate_machine: Retranslate = False,
     pivot: Pivot = None,
+    executor: Executor = "local",
     quiet: Quiet = False,
 ) -> None:
     """Machine-translate untranslated entries (fuzzy, for review); reviewed ones are kept."""
@@ -309,6 +331,7 @@ def translate(
         threads,
         no_cache,
         pivot,
+        executor,
     )
     found = api.find_sources(sources, include)
     with progress_for(quiet) as progress:

@@ -161,3 +161,40 @@ def test_sentence_repeated_across_documents_is_translated_once(
     published = (workdir / "output" / "fr" / "doc99.txt").read_text(encoding="utf-8")
     own = word_by_word("Statement 3 is about our security.")
     assert published.rstrip().endswith(f"\n{own} {word_by_word(shared)}")
+
+
+def test_batch_size_and_threads_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.engine import EngineOptions, available_cores
+    from pipeline.errors import UserError
+
+    monkeypatch.delenv("PIPELINE_BATCH_TOKENS", raising=False)
+    assert EngineOptions().effective_batch_tokens() == 1024
+    assert EngineOptions(device="cuda").effective_batch_tokens() == 4096
+    assert EngineOptions(batch_tokens=300).effective_batch_tokens() == 300
+    monkeypatch.setenv("PIPELINE_BATCH_TOKENS", "16")
+    assert EngineOptions().effective_batch_tokens() == 16
+    assert EngineOptions(batch_tokens=300).effective_batch_tokens() == 300  # explicit wins
+    monkeypatch.setenv("PIPELINE_BATCH_TOKENS", "lots")
+    with pytest.raises(UserError, match="PIPELINE_BATCH_TOKENS"):
+        EngineOptions().effective_batch_tokens()
+    # CPU: one single-threaded CTranslate2 worker per core; GPU: one worker.
+    assert EngineOptions(threads=3).thread_settings() == {"inter_threads": 3, "intra_threads": 1}
+    cores = available_cores()
+    assert EngineOptions().thread_settings() == {"inter_threads": cores, "intra_threads": 1}
+    assert EngineOptions(device="cuda").thread_settings()["inter_threads"] == 1
+
+
+def test_small_job_is_split_across_workers(
+    model_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.engine import Engine, EngineOptions
+    from pipeline.models import require_model
+
+    monkeypatch.delenv("PIPELINE_BATCH_TOKENS", raising=False)
+    engine = Engine(require_model("en", "fr"), EngineOptions(threads=2))
+    tokens = [["▁word"] * 10] * 30  # 300 tokens: one 1,024-token batch would idle a worker
+    assert engine._batch_tokens(tokens) == 150
+    assert engine._batch_tokens(tokens[:3]) == 64  # never below MIN_BATCH_TOKENS
+    assert engine._batch_tokens(tokens * 10) == 1024
+    sentences = [f"Statement {i} is about the peace process." for i in range(30)]
+    assert engine.translate(sentences) == [word_by_word(s) for s in sentences]
