@@ -274,16 +274,14 @@ def save_catalog(po: polib.POFile, path: Path, read_fingerprint: str | None) -> 
     (None for a new file). If the file on disk no longer has it, someone saved
     it in an editor while we worked: overwriting would lose their edits.
     """
-    from pipeline.fsutil import write_if_changed
-    from pipeline.po_format import format_po
+    from pipeline.po_format import write_po
 
     if fingerprint_of(path) != read_fingerprint:
         raise UserError(
             f"{path}: changed on disk while the run was in progress (saved in an editor?); "
             f"not overwriting it, run again"
         )
-    text = format_po(po)
-    return write_if_changed(path, text)
+    return write_po(po, path)
 
 
 def save_with_revision_date(
@@ -395,7 +393,8 @@ def merge(template: polib.POFile, existing: polib.POFile | None, language: str) 
     )
     old_active = {e.msgid: e for e in existing or [] if not e.obsolete} if existing else {}
     old_obsolete = {e.msgid: e for e in existing.obsolete_entries()} if existing else {}
-    unmatched = [e for e in old_active.values() if e.msgid not in _msgids(template)]
+    template_ids = {e.msgid for e in template}
+    unmatched = [e for e in old_active.values() if e.msgid not in template_ids]
     fuzzy_pool = [e for e in [*unmatched, *old_obsolete.values()] if e.msgstr]
     consumed: set[str] = set()
 
@@ -421,19 +420,10 @@ def merge(template: polib.POFile, existing: polib.POFile | None, language: str) 
             continue  # its machine/fuzzy text lives on as the suggestion
         if old.msgstr:
             po.append(_as_obsolete(old))
-    template_ids = _msgids(template)
     for old in old_obsolete.values():
         if old.msgid not in template_ids and old.msgid not in old_active:
             po.append(old)
     return po
-
-
-def _msgids(po: polib.POFile) -> set[str]:
-    cached = getattr(po, "_msgid_set", None)
-    if cached is None:
-        cached = {e.msgid for e in po}
-        po._msgid_set = cached  # type: ignore[attr-defined]
-    return cached
 
 
 def _updated_header(existing: polib.POFile, template: polib.POFile) -> polib.POFile:

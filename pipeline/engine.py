@@ -179,9 +179,9 @@ class Engine:
 
     @staticmethod
     def _rejoin(parts: list[tuple[list[str], str]], translated: dict[int, str]) -> str:
+        # gaps are the whitespace the split cut at: one space joins translated pieces
         return "".join(
-            translated[j] + (" " if gap and gap.strip() == "" else gap)
-            for j, (_, gap) in enumerate(parts)
+            translated[j] + (" " if gap else "") for j, (_, gap) in enumerate(parts)
         ).strip()
 
     def _decode(self, token_lists: Iterable[list[str]]) -> Iterator[str]:
