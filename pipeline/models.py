@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from pipeline.engine import ENGINE_NAME
 from pipeline.errors import UserError
 from pipeline.fsutil import atomic_write_text
 
@@ -78,15 +79,12 @@ _STALE_DOWNLOAD_S = 3600
 # --- data --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class InstalledModel:
-    """An installed Argos translation package (one directory in the packages dir)."""
+class _PackageIdentity:
+    """Pair and label shared by installed and available packages."""
 
     from_code: str
     to_code: str
     version: str
-    path: Path
-    target_prefix: str = ""
 
     @property
     def pair(self) -> str:
@@ -96,7 +94,18 @@ class InstalledModel:
     @property
     def label(self) -> str:
         """Engine, pair and version, as PO comments name it: ``"argos en→fr 1.9"``."""
-        return f"argos {self.pair} {self.version}"
+        return f"{ENGINE_NAME} {self.pair} {self.version}"
+
+
+@dataclass(frozen=True)
+class InstalledModel(_PackageIdentity):
+    """An installed Argos translation package (one directory in the packages dir)."""
+
+    from_code: str
+    to_code: str
+    version: str
+    path: Path
+    target_prefix: str = ""
 
     @property
     def model_dir(self) -> Path:
@@ -114,7 +123,7 @@ class InstalledModel:
 
 
 @dataclass(frozen=True)
-class AvailableModel:
+class AvailableModel(_PackageIdentity):
     """A package listed in the online index."""
 
     from_code: str
@@ -125,16 +134,6 @@ class AvailableModel:
     checksum: str | None = None  # "algorithm:hexdigest", e.g. "sha256:9f86…"
     from_name: str = ""
     to_name: str = ""
-
-    @property
-    def pair(self) -> str:
-        """``"en→fr"``."""
-        return f"{self.from_code}→{self.to_code}"
-
-    @property
-    def label(self) -> str:
-        """``"argos en→fr 1.9"``, like :attr:`InstalledModel.label`."""
-        return f"argos {self.pair} {self.version}"
 
 
 @dataclass(frozen=True)
@@ -570,8 +569,15 @@ def _validate_package_dir(where: str, directory: Path, meta: dict[str, Any]) -> 
 # --- installing --------------------------------------------------------------------
 
 
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError,
-               RuntimeError, ValueError, OSError)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OSError,
+)
 
 
 def install_file(
@@ -737,8 +743,14 @@ def _opener(insecure: bool) -> urllib.request.OpenerDirector:
 
 
 def _fetch_once(
-    url: str, out: IO[bytes], progress: ProgressCallback | None, *,
-    insecure: bool, timeout: float, max_bytes: int, size_hint: int | None,
+    url: str,
+    out: IO[bytes],
+    progress: ProgressCallback | None,
+    *,
+    insecure: bool,
+    timeout: float,
+    max_bytes: int,
+    size_hint: int | None,
 ) -> int:
     """One GET of ``url`` into ``out``; raise _Transient for what a retry may fix."""
     import http.client
@@ -770,8 +782,11 @@ def _describe(error: BaseException) -> str:
 
 
 def _read_body(
-    response: Any, out: IO[bytes], progress: ProgressCallback | None,
-    max_bytes: int, size_hint: int | None,
+    response: Any,
+    out: IO[bytes],
+    progress: ProgressCallback | None,
+    max_bytes: int,
+    size_hint: int | None,
 ) -> int:
     """Stream the response body to ``out`` with progress; check its length."""
     length = response.headers.get("Content-Length")
@@ -794,8 +809,13 @@ def _read_body(
 
 
 def _fetch_to(
-    url: str, out: IO[bytes], progress: ProgressCallback | None = None, *,
-    insecure: bool = False, max_bytes: int, tries: int | None = None,
+    url: str,
+    out: IO[bytes],
+    progress: ProgressCallback | None = None,
+    *,
+    insecure: bool = False,
+    max_bytes: int,
+    tries: int | None = None,
     size_hint: int | None = None,
 ) -> int:
     """Download ``url`` into ``out`` (rewound on each try), retrying transient failures."""
@@ -807,8 +827,15 @@ def _fetch_to(
         out.seek(0)
         out.truncate()
         try:
-            return _fetch_once(url, out, progress, insecure=insecure, timeout=timeout,
-                               max_bytes=max_bytes, size_hint=size_hint)
+            return _fetch_once(
+                url,
+                out,
+                progress,
+                insecure=insecure,
+                timeout=timeout,
+                max_bytes=max_bytes,
+                size_hint=size_hint,
+            )
         except _Transient as e:
             reason = str(e)
             log.info("try %d of %d for %s failed: %s", attempt, tries, url, reason)
@@ -847,12 +874,22 @@ def _available_from_entry(entry: Any) -> AvailableModel | None:
     except UserError:
         return None
     links = [link for link in entry.get("links") or [] if isinstance(link, str)]
-    size = next((entry[k] for k in ("size", "size_bytes", "filesize")
-                 if isinstance(entry.get(k), int) and entry[k] >= 0), None)
+    size = next(
+        (
+            entry[k]
+            for k in ("size", "size_bytes", "filesize")
+            if isinstance(entry.get(k), int) and entry[k] >= 0
+        ),
+        None,
+    )
     return AvailableModel(
-        from_code=meta["from_code"], to_code=meta["to_code"],
-        version=meta["package_version"], links=links, size=size,
-        checksum=_checksum(entry), from_name=str(entry.get("from_name", "")),
+        from_code=meta["from_code"],
+        to_code=meta["to_code"],
+        version=meta["package_version"],
+        links=links,
+        size=size,
+        checksum=_checksum(entry),
+        from_name=str(entry.get("from_name", "")),
         to_name=str(entry.get("to_name", "")),
     )
 
@@ -935,14 +972,19 @@ def available_models(
     """Packages in the index, optionally for one source and/or target language."""
     models = load_index(refresh, insecure=insecure).models
     return [
-        m for m in models
+        m
+        for m in models
         if (from_code is None or m.from_code.casefold() == from_code.casefold())
         and (to_code is None or m.to_code.casefold() == to_code.casefold())
     ]
 
 
 def newest_available(
-    from_code: str, to_code: str, *, refresh: bool = False, insecure: bool = False,
+    from_code: str,
+    to_code: str,
+    *,
+    refresh: bool = False,
+    insecure: bool = False,
     tries: int | None = None,
 ) -> AvailableModel | None:
     """The index's newest package for the pair (refetching once if a cached index lacks it)."""
@@ -960,8 +1002,7 @@ def _verify(path: Path, model: AvailableModel, url: str) -> None:
     """Check the downloaded file against the index's size and checksum, where given."""
     if model.size is not None and path.stat().st_size != model.size:
         raise UserError(
-            f"download failed: {url}: got {path.stat().st_size} bytes, "
-            f"the index says {model.size}"
+            f"download failed: {url}: got {path.stat().st_size} bytes, the index says {model.size}"
         )
     if model.checksum is None:
         return
@@ -1005,13 +1046,18 @@ def download_and_install(
         for url in _usable_links(model, insecure):
             try:
                 with open(fd, "w+b", closefd=False) as out:
-                    _fetch_to(url, out, progress, insecure=insecure,
-                              max_bytes=_max_package_bytes(), size_hint=model.size)
+                    _fetch_to(
+                        url,
+                        out,
+                        progress,
+                        insecure=insecure,
+                        max_bytes=_max_package_bytes(),
+                        size_hint=model.size,
+                    )
                     out.flush()
                     os.fsync(out.fileno())
                 _verify(tmp, model, url)
-                return install_file(tmp, expected_pair=(model.from_code, model.to_code),
-                                    source=url)
+                return install_file(tmp, expected_pair=(model.from_code, model.to_code), source=url)
             except UserError as e:
                 error = e
         assert error is not None  # _usable_links returned at least one link
@@ -1087,6 +1133,5 @@ def update_models(
     """Install newer versions of installed models where the index has them; return those."""
     return [
         download_and_install(available, progress, insecure=insecure)
-        for _, available in outdated_models(from_code, to_code, refresh=refresh,
-                                            insecure=insecure)
+        for _, available in outdated_models(from_code, to_code, refresh=refresh, insecure=insecure)
     ]
