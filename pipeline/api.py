@@ -194,6 +194,11 @@ def locked(project: Project) -> Iterator[None]:
         lock.release()
 
 
+def _locked_unless(project: Project, held: bool) -> contextlib.AbstractContextManager[None]:
+    """The lock, unless the caller (``run``) already holds it for the whole job."""
+    return contextlib.nullcontext() if held else locked(project)
+
+
 def _check_inputs(project: Project, sources: Sequence[Source], languages: Sequence[str]) -> None:
     """Fail before writing anything: languages, then every source file."""
     validate_language(project.source_language)
@@ -232,7 +237,7 @@ def extract(
         _check_inputs(project, sources, languages)
     report = StepReport()
     progress = progress or Progress()
-    with locked(project) if not _checked else contextlib.nullcontext():
+    with _locked_unless(project, held=_checked):
         progress.start("Extracting", len(sources))
         for source in sources:
             _extract_one(project, source, languages, report)
@@ -307,7 +312,7 @@ def translate(
     routes = required_routes(project, languages)
     report = StepReport()
     progress = progress or Progress()
-    with locked(project) if not _checked else contextlib.nullcontext():
+    with _locked_unless(project, held=_checked):
         if not _checked:
             extract(project, sources, languages, progress, _checked=True)
         for language in languages:
@@ -518,7 +523,7 @@ def publish(
         _check_inputs(project, sources, languages)
     report = StepReport()
     progress = progress or Progress()
-    with locked(project) if not _checked else contextlib.nullcontext():
+    with _locked_unless(project, held=_checked):
         if require_reviewed:
             _refuse_unreviewed(_translated_documents(project, sources, languages))
         progress.start("Publishing", len(sources) * len(languages))
