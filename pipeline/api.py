@@ -216,12 +216,26 @@ def _check_inputs(project: Project, sources: Sequence[Source], languages: Sequen
 
 @dataclass
 class StepReport:
-    """What a step did: files written and, for translate, segments translated."""
+    """What a step did: files written and, for translate, segments translated.
 
-    written: list[Path] = field(default_factory=list)
+    Published files are counted, not listed (they are recorded on disk in the
+    output manifest), so a report stays small however large the archive.
+    """
+
+    written: set[str] = field(default_factory=set)  # POT/PO files written
     translated: dict[str, int] = field(default_factory=dict)  # language -> machine-translated
     from_cache: dict[str, int] = field(default_factory=dict)
-    published: list[PublishedFile] = field(default_factory=list)
+    published: int = 0  # files published, written or found up to date
+    published_written: int = 0  # of which actually (re)written
+
+    @property
+    def files_written(self) -> int:
+        """Distinct files written: catalogs and published documents."""
+        return len(self.written) + self.published_written
+
+    def count_published(self, files: Sequence[PublishedFile]) -> None:
+        self.published += len(files)
+        self.published_written += sum(1 for f in files if f.written)
 
 
 def extract(
@@ -256,14 +270,14 @@ def _extract_one(
     if old is not None and catalog.same_entries(old.po, template):
         template.metadata["POT-Creation-Date"] = old.po.metadata.get("POT-Creation-Date", "")
     if catalog.save_catalog(template, pot_path, old.fingerprint if old else None):
-        report.written.append(pot_path)
+        report.written.add(str(pot_path))
     for language in languages:
         po_path = catalog.catalog_path(project.translations_dir, language, document.name)
         existing = catalog.load_catalog(po_path, language)
         merged = catalog.merge(template, existing.po if existing else None, language)
         fingerprint = existing.fingerprint if existing else None
         if catalog.save_with_revision_date(merged, po_path, fingerprint, "PO-Revision-Date"):
-            report.written.append(po_path)
+            report.written.add(str(po_path))
 
 
 # ---------------------------------------------------------------------------
@@ -353,7 +367,7 @@ def _translate_language(
             if changed and catalog.save_with_revision_date(
                 loaded.po, po_path, loaded.fingerprint, "PO-Revision-Date"
             ):
-                report.written.append(po_path)
+                report.written.add(str(po_path))
 
 
 def _collect_pending(
@@ -514,6 +528,7 @@ def publish(
     po4a's ``--keep`` does.
     """
     from pipeline import publish as writers
+    from pipeline.publish.manifest import PublishedManifest
 
     formats = tuple(formats or writers.DEFAULT_FORMATS)
     unknown = [f for f in formats if f not in writers.FORMATS]
@@ -527,67 +542,27 @@ def publish(
         if require_reviewed:
             _refuse_unreviewed(_translated_documents(project, sources, languages))
         progress.start("Publishing", len(sources) * len(languages))
-        for tdoc in _translated_documents(project, sources, languages):
-            if tdoc.reviewed_ratio * 100 + 1e-9 >= min_reviewed:
-                report.published.extend(
-                    writers.publish_document(
+        manifest = None
+        try:
+            for tdoc in _translated_documents(project, sources, languages):
+                if tdoc.reviewed_ratio * 100 + 1e-9 >= min_reviewed:
+                    files = writers.publish_document(
                         tdoc,
                         project.output_dir,
                         formats,
                         include_machine_in_tmx=tmx_include_machine,
                     )
-                )
-            progress.advance()
+                    manifest = manifest or PublishedManifest(project.output_dir)
+                    manifest.record(files)
+                    report.count_published(files)
+                progress.advance()
+        finally:
+            if manifest is not None:
+                manifest.close()
         progress.finish()
         if report.published:
-            writers.write_index(project.output_dir, _published_manifest(project, report.published))
+            writers.write_index(project.output_dir)
     return report
-
-
-MANIFEST_FILE = ".published.json"
-
-
-def _published_manifest(
-    project: Project, published: Sequence[PublishedFile]
-) -> list[PublishedFile]:
-    """Every file published so far (this run's and earlier ones still on disk), for the index.
-
-    The list is kept in ``output/.published.json`` so that publishing one
-    language or document does not drop the others from ``index.html``.
-    """
-    import json
-
-    from pipeline.fsutil import write_if_changed
-    from pipeline.publish import PublishedFile
-
-    path = project.output_dir / MANIFEST_FILE
-    records: dict[str, PublishedFile] = {}
-    with contextlib.suppress(FileNotFoundError, ValueError, KeyError, TypeError):
-        for item in json.loads(path.read_text(encoding="utf-8")):
-            record = PublishedFile(
-                Path(item["path"]),
-                item["format"],
-                item["document"],
-                item["language"],
-                float(item["reviewed_ratio"]),
-                False,
-            )
-            records[str(record.path)] = record
-    for record in published:
-        records[str(record.path)] = record
-    kept = [r for key, r in sorted(records.items()) if Path(key).exists()]
-    manifest = [
-        {
-            "path": str(r.path),
-            "format": r.format,
-            "document": r.document,
-            "language": r.language,
-            "reviewed_ratio": r.reviewed_ratio,
-        }
-        for r in kept
-    ]
-    write_if_changed(path, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
-    return kept
 
 
 def _translated_documents(
@@ -649,9 +624,9 @@ def run(
             tmx_include_machine=tmx_include_machine,
             _checked=True,
         )
-    report.written += translated.written + published.written
+    report.written |= translated.written | published.written
     report.translated, report.from_cache = translated.translated, translated.from_cache
-    report.published = published.published
+    report.published, report.published_written = published.published, published.published_written
     return report
 
 

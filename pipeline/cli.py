@@ -190,11 +190,7 @@ def _summary(report: Any, quiet: bool) -> None:
         typer.echo(
             f"{language}: {count} segments machine-translated, {cached} from cache", err=True
         )
-    typer.echo(f"{len(_written(report))} files written", err=True)
-
-
-def _written(report: Any) -> set[str]:
-    return {str(p) for p in report.written} | {str(p.path) for p in report.published if p.written}
+    typer.echo(f"{report.files_written} files written", err=True)
 
 
 def _run_summary(
@@ -216,7 +212,7 @@ def _run_summary(
         "segments": translated + from_cache,
         "translated": translated,
         "from_cache": from_cache,
-        "files_written": len(_written(report)),
+        "files_written": report.files_written,
         "seconds": round(seconds, 3),
         "languages": per_language,
     }

@@ -8,9 +8,10 @@ then replaces the destination.
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -68,3 +69,28 @@ def write_if_changed(path: Path, text: str, encoding: str = "utf-8") -> bool:
             return False
     atomic_write_bytes(path, data)
     return True
+
+
+def write_chunks_if_changed(path: Path, chunks: Iterable[str], encoding: str = "utf-8") -> bool:
+    """Like :func:`write_if_changed` for text produced piece by piece (e.g. a Jinja
+    ``generate``): the pieces go straight to a temporary file, so the whole text is never
+    in memory; it replaces ``path`` only if the bytes differ. True if written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
+            for chunk in chunks:
+                f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        if path.is_file() and filecmp.cmp(tmp_name, path, shallow=False):
+            os.unlink(tmp_name)
+            return False
+        _keep_mode(path, tmp_name)
+        os.replace(tmp_name, path)
+        return True
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise

@@ -752,6 +752,59 @@ def test_index_lists_documents_languages_and_links(tmp_path):
     assert index.stat().st_mtime_ns == mtime
 
 
+def _index_rows(output_dir: Path) -> list[tuple[str, str]]:
+    page = Page((output_dir / "index.html").read_text("utf-8"))
+    return [(r["data-document"], r["data-language"]) for r in page.find("tr")[1:]]
+
+
+def test_index_keeps_earlier_runs_and_drops_deleted_files(tmp_path):
+    """Publishing one language later keeps the other in the index (the manifest on disk);
+    a published file deleted by hand disappears from it."""
+    write_index(tmp_path, publish_document(seed_translation(), tmp_path, ["txt", "html"]))
+    write_index(tmp_path, publish_document(seed_translation("de"), tmp_path, ["txt"]))
+    assert _index_rows(tmp_path) == [("defence-ministers", "de"), ("defence-ministers", "fr")]
+    assert (tmp_path / ".published.sqlite3").is_file()
+    (tmp_path / "de" / "defence-ministers.txt").unlink()
+    write_index(tmp_path)
+    assert _index_rows(tmp_path) == [("defence-ministers", "fr")]
+    assert "1 translation<" in (tmp_path / "index.html").read_text("utf-8")
+
+
+def test_index_takes_over_the_json_manifest_of_earlier_versions(tmp_path):
+    files = publish_document(seed_translation(), tmp_path, ["txt"])
+    legacy = [
+        {
+            "path": str(f.path),
+            "format": f.format,
+            "document": f.document,
+            "language": f.language,
+            "reviewed_ratio": f.reviewed_ratio,
+        }
+        for f in files
+    ]
+    (tmp_path / ".published.json").write_text(json.dumps(legacy), encoding="utf-8")
+    write_index(tmp_path)
+    assert _index_rows(tmp_path) == [("defence-ministers", "fr")]
+    assert not (tmp_path / ".published.json").exists()
+
+
+def test_index_streams_a_large_manifest(tmp_path):
+    """5,000 documents: every row is rendered, in document order, from the SQLite manifest."""
+    names = [f"archive/{i:05d}" for i in range(5000)]
+    for name in names:
+        path = tmp_path / "fr" / f"{name}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+    write_index(
+        tmp_path,
+        (PublishedFile(tmp_path / "fr" / f"{n}.txt", "txt", n, "fr", 0.5) for n in names),
+    )
+    html = (tmp_path / "index.html").read_text("utf-8")
+    assert html.count('<tr data-document="archive/') == 5000
+    assert html.index("archive/00000") < html.index("archive/04999")
+    assert "5000 documents" in html
+
+
 def test_empty_metadata_and_headerless_documents_publish(tmp_path):
     rows = [(BlockKind.PARAGRAPH, 1, 0, [("Hello.", "Bonjour.", R)])]
     tdoc = make_document(rows, metadata=Metadata(), name="plain")

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from pipeline.document import TranslatedDocument
 from pipeline.errors import UserError
-from pipeline.fsutil import atomic_write_bytes, write_if_changed
+from pipeline.fsutil import atomic_write_bytes, write_chunks_if_changed, write_if_changed
 
 FORMATS: tuple[str, ...] = (
     "txt",
@@ -200,10 +200,24 @@ def _write(path: Path, content: str | bytes) -> bool:
         raise UserError(f"cannot write {path}: {error.strerror or error}") from error
 
 
-def write_index(output_dir: Path, published: Sequence[PublishedFile]) -> Path:
-    """Write ``<output>/index.html`` listing every document and language with links; return it."""
+def write_index(output_dir: Path, published: Iterable[PublishedFile] = ()) -> Path:
+    """Write ``<output>/index.html`` listing every document and language with links; return it.
+
+    ``published`` (files just published) are first added to the manifest of
+    everything published so far (``<output>/.published.sqlite3``); files since
+    deleted are dropped from it. The page is rendered and written in chunks.
+    """
     from pipeline.publish.index import render_index
+    from pipeline.publish.manifest import PublishedManifest
 
     path = Path(output_dir) / "index.html"
-    _write(path, render_index(Path(output_dir), published))
+    if path.is_dir():
+        raise UserError(f"cannot write {path}: a directory of that name is in the way")
+    with PublishedManifest(Path(output_dir)) as manifest:
+        manifest.record(published)
+        manifest.prune()
+        try:
+            write_chunks_if_changed(path, render_index(manifest))
+        except OSError as error:
+            raise UserError(f"cannot write {path}: {error.strerror or error}") from error
     return path

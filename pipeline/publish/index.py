@@ -1,16 +1,22 @@
 """``output/index.html``: every published document and language, its review share and files.
 
+The page is rendered from the published-files manifest
+(:mod:`pipeline.publish.manifest`) row by row.
+
 Links are relative (and percent-encoded) so the output directory can be
 moved, served or zipped as it is.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from pipeline.publish.manifest import PublishedManifest
 
 FORMAT_NAMES = {
     "txt": "Text",
@@ -39,47 +45,50 @@ class Entry:
     bilingual_files: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _href(path: Path, output_dir: Path) -> str:
-    """Relative, percent-encoded link from the index to ``path``."""
-    relative = os.path.relpath(Path(path).resolve(), Path(output_dir).resolve())
-    return quote(Path(relative).as_posix(), safe="/")
+def entries(rows: Iterable) -> Iterator[Entry]:
+    """Rows ordered by (document, language) grouped into index entries, one at a time.
 
-
-def entries(output_dir: Path, published: Sequence) -> list[Entry]:
-    """Published files grouped by (document, language), sorted, formats in canonical order."""
-    from pipeline.publish import FORMATS
+    ``rows`` are :class:`~pipeline.publish.manifest.ManifestRow` items (paths
+    relative to the output directory); formats are listed in canonical order.
+    """
     from pipeline.publish import labels as lab
 
-    grouped: dict[tuple[str, str], Entry] = {}
-    for item in published:
-        key = (item.document, item.language)
-        entry = grouped.get(key)
-        if entry is None:
-            entry = grouped[key] = Entry(
-                item.document,
-                lab.language_tag(item.language),
-                lab.language_name(item.language, "en"),
-                item.reviewed_ratio,
-                lab.format_percent(item.reviewed_ratio, "en"),
-            )
-        entry.files.append((item.format, _href(item.path, output_dir)))
-    for entry in grouped.values():
-        files = sorted(set(entry.files), key=lambda f: FORMATS.index(f[0]))
-        entry.files = [(FORMAT_NAMES[fmt], href) for fmt, href in files if fmt in MONOLINGUAL]
-        entry.bilingual_files = [
-            (FORMAT_NAMES[fmt], href) for fmt, href in files if fmt not in MONOLINGUAL
-        ]
-    return [grouped[key] for key in sorted(grouped)]
+    for (document, language), group in itertools.groupby(
+        rows, key=lambda row: (row.document, row.language)
+    ):
+        items = list(group)
+        yield _entry(document, language, items[-1].reviewed_ratio, items, lab)
 
 
-def render_index(output_dir: Path, published: Sequence) -> str:
-    """The index page's HTML."""
+def _entry(document: str, language: str, ratio: float, items: list, lab) -> Entry:
+    from pipeline.publish import FORMATS
+
+    files = sorted(
+        {(item.format, quote(item.path, safe="/")) for item in items if item.format in FORMATS},
+        key=lambda f: FORMATS.index(f[0]),
+    )
+    return Entry(
+        document,
+        lab.language_tag(language),
+        lab.language_name(language, "en"),
+        ratio,
+        lab.format_percent(ratio, "en"),
+        [(FORMAT_NAMES[fmt], href) for fmt, href in files if fmt in MONOLINGUAL],
+        [(FORMAT_NAMES[fmt], href) for fmt, href in files if fmt not in MONOLINGUAL],
+    )
+
+
+def render_index(manifest: PublishedManifest) -> Iterator[str]:
+    """The index page's HTML, as chunks rendered while the manifest is read (Jinja's
+    ``generate``): an index of 50,000 documents is never held in memory whole."""
     from pipeline.publish.html import environment
 
-    items = entries(output_dir, published)
-    documents = sorted({entry.document for entry in items})
-    return (
-        environment()
-        .get_template("index.html.j2")
-        .render(entries=items, documents=documents, lang="en", dir="ltr")
+    documents, pairs = manifest.counts()
+    template = environment().get_template("index.html.j2")
+    return template.generate(
+        entries=entries(manifest.rows()),
+        document_count=documents,
+        entry_count=pairs,
+        lang="en",
+        dir="ltr",
     )
