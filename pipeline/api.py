@@ -21,7 +21,7 @@ import contextlib
 import fnmatch
 import glob
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,7 +40,9 @@ from pipeline.engine import EngineOptions
 from pipeline.errors import UserError
 
 if TYPE_CHECKING:
+    from pipeline.compendium import Compendium
     from pipeline.engine import Route, RouteEngine
+    from pipeline.ingest import Part
     from pipeline.mtcache import TranslationCache
     from pipeline.pending import PendingSentences
     from pipeline.publish import PublishedFile
@@ -82,10 +84,46 @@ def _env_seconds(name: str, default: float) -> float:
 
 @dataclass(frozen=True)
 class Source:
-    """A transcript file and the name its catalogs and outputs are filed under."""
+    """A transcript file (or one part of a large one) and the name its catalogs and
+    outputs are filed under."""
 
     path: Path
     name: str  # file stem, or relative path without suffix when a directory was walked
+    part: Part | None = None  # set for a part of a large file (see split_large_sources)
+    file_name: str = ""  # for a part: the whole file's name
+
+    @property
+    def family(self) -> str:
+        """The whole file's name: parts of one file share it."""
+        return self.file_name or self.name
+
+
+def part_name(file_name: str, number: int) -> str:
+    """The name of a large file's part: ``speech`` → ``speech.part-0001``."""
+    return f"{file_name}.part-{number:04d}"
+
+
+def split_large_sources(sources: Sequence[Source], encoding: str = "utf-8") -> list[Source]:
+    """Each large transcript replaced by its parts (see :func:`pipeline.ingest.plan_parts`).
+
+    A part is a document of its own for every stage — its own POT and PO
+    files and outputs, named ``<name>.part-0001`` … — so a 200 MB transcript
+    streams through the pipeline in bounded memory like an archive of small
+    ones, and its catalogs stay small enough for a PO editor to open.
+    """
+    from pipeline.ingest import plan_parts
+
+    expanded: list[Source] = []
+    for source in sources:
+        parts = plan_parts(source.path, encoding) if source.part is None else []
+        if not parts:
+            expanded.append(source)
+            continue
+        expanded.extend(
+            Source(source.path, part_name(source.name, part.number), part, source.name)
+            for part in parts
+        )
+    return expanded
 
 
 class Progress:
@@ -164,14 +202,18 @@ def load_document(source: Source, project: Project) -> Document:
     from pipeline.ingest import ingest_file
 
     return ingest_file(
-        source.path, name=source.name, language=project.source_language, encoding=project.encoding
+        source.path,
+        name=source.name,
+        language=project.source_language,
+        encoding=project.encoding,
+        part=source.part,
     )
 
 
 def segment_document(document: Document) -> list[tuple[Block, list[Segment]]]:
-    from pipeline.segment import split_sentences
+    from pipeline.segment import sentences_of
 
-    return [(block, split_sentences(block.text, document.language)) for block in document.blocks]
+    return [(block, list(sentences_of(block.text, document.language))) for block in document.blocks]
 
 
 @contextlib.contextmanager
@@ -199,15 +241,20 @@ def _locked_unless(project: Project, held: bool) -> contextlib.AbstractContextMa
     return contextlib.nullcontext() if held else locked(project)
 
 
-def _check_inputs(project: Project, sources: Sequence[Source], languages: Sequence[str]) -> None:
-    """Fail before writing anything: languages, then every source file."""
+def _prepare(
+    project: Project, sources: Sequence[Source], languages: Sequence[str]
+) -> list[Source]:
+    """Fail before writing anything: languages, then every source file (or part of one);
+    return the sources with large files split into parts."""
     validate_language(project.source_language)
     for language in languages:
         validate_language(language)
         if language == project.source_language:
             raise UserError(f"--to {language}: same as the source language")
-    for source in sources:
+    expanded = split_large_sources(sources, project.encoding)
+    for source in expanded:
         load_document(source, project)  # raises UserError on unreadable input
+    return expanded
 
 
 # ---------------------------------------------------------------------------
@@ -248,20 +295,24 @@ def extract(
 ) -> StepReport:
     """Write each document's POT template and merge it into its PO files (no translation)."""
     if not _checked:
-        _check_inputs(project, sources, languages)
+        sources = _prepare(project, sources, languages)
     report = StepReport()
     progress = progress or Progress()
-    with _locked_unless(project, held=_checked):
+    with _locked_unless(project, held=_checked), _PartMemory(project) as memory:
         progress.start("Extracting", len(sources))
         for source in sources:
-            _extract_one(project, source, languages, report)
+            _extract_one(project, source, languages, report, memory)
             progress.advance()
         progress.finish()
     return report
 
 
 def _extract_one(
-    project: Project, source: Source, languages: Sequence[str], report: StepReport
+    project: Project,
+    source: Source,
+    languages: Sequence[str],
+    report: StepReport,
+    memory: _PartMemory,
 ) -> None:
     document = load_document(source, project)
     template = catalog.build_template(document, segment_document(document))
@@ -274,10 +325,63 @@ def _extract_one(
     for language in languages:
         po_path = catalog.catalog_path(project.translations_dir, language, document.name)
         existing = catalog.load_catalog(po_path, language)
-        merged = catalog.merge(template, existing.po if existing else None, language)
+        compendium = memory.compendium(source, language)
+        merged = catalog.merge(template, existing.po if existing else None, language, compendium)
         fingerprint = existing.fingerprint if existing else None
         if catalog.save_with_revision_date(merged, po_path, fingerprint, "PO-Revision-Date"):
             report.written.add(str(po_path))
+
+
+class _PartMemory:
+    """Translations of a large file's old part catalogs, for merging its new parts.
+
+    An edit can move a part boundary, and with it a sentence into the next
+    part's catalog; merging with the file's compendium (all its catalogs as
+    they were before this run, see :mod:`pipeline.compendium`) lets the
+    translation follow the sentence. Built when the file's first part is
+    merged, before any of its catalogs is rewritten; one file at a time.
+    """
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+        self._family: tuple[Path, str] | None = None
+        self._compendia: dict[str, Compendium] = {}
+
+    def compendium(self, source: Source, language: str) -> Callable[[str], Any] | None:
+        """The lookup for ``source``'s file in ``language``, or None for a file never split."""
+        root = self._project.translations_dir
+        first_part = catalog.catalog_path(root, language, part_name(source.family, 1))
+        if source.part is None and not first_part.exists():
+            return None  # the usual case: a file that is not, and was not, split
+        if self._family != (source.path, source.family):
+            self.close()
+            self._family = (source.path, source.family)
+        if language not in self._compendia:
+            self._compendia[language] = self._build(source.family, language)
+        return self._compendia[language].lookup
+
+    def _build(self, family: str, language: str) -> Compendium:
+        from pipeline.compendium import Compendium
+
+        compendium = Compendium()
+        whole = catalog.catalog_path(self._project.translations_dir, language, family)
+        parts = sorted(whole.parent.glob(glob.escape(whole.stem) + ".part-*.po"))
+        for path in [whole, *parts]:
+            loaded = catalog.load_catalog(path, language)
+            if loaded is not None:
+                compendium.add(loaded.po)
+        return compendium
+
+    def close(self) -> None:
+        for compendium in self._compendia.values():
+            compendium.close()
+        self._compendia = {}
+
+    def __enter__(self) -> _PartMemory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 # ---------------------------------------------------------------------------
@@ -322,7 +426,7 @@ def translate(
     file. Memory is bounded by the distinct pending sentences, not the corpus.
     """
     if not _checked:
-        _check_inputs(project, sources, languages)
+        sources = _prepare(project, sources, languages)
     routes = required_routes(project, languages)
     report = StepReport()
     progress = progress or Progress()
@@ -535,7 +639,7 @@ def publish(
     if unknown:
         raise UserError(f"unknown format {unknown[0]!r}; choose from {', '.join(writers.FORMATS)}")
     if not _checked:
-        _check_inputs(project, sources, languages)
+        sources = _prepare(project, sources, languages)
     report = StepReport()
     progress = progress or Progress()
     with _locked_unless(project, held=_checked):
@@ -603,7 +707,7 @@ def run(
     tmx_include_machine: bool = False,
 ) -> StepReport:
     """extract + translate + publish, checking every input and model before writing."""
-    _check_inputs(project, sources, languages)
+    sources = _prepare(project, sources, languages)
     required_routes(project, languages)
     with locked(project):
         report = extract(project, sources, languages, progress, _checked=True)

@@ -29,7 +29,7 @@ import difflib
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -325,6 +325,19 @@ def entry_state(entry: polib.POEntry) -> EntryState:
     return EntryState.FUZZY
 
 
+STATE_RANK = {
+    EntryState.REVIEWED: 3,
+    EntryState.MACHINE: 2,
+    EntryState.FUZZY: 1,
+    EntryState.UNTRANSLATED: 0,
+}
+
+
+def state_rank(entry: polib.POEntry | None) -> int:
+    """How good a translation is, for choosing between two of one msgid (None: 0)."""
+    return STATE_RANK[entry_state(entry)] if entry is not None else 0
+
+
 def needs_machine_translation(entry: polib.POEntry, retranslate_machine: bool = False) -> bool:
     """Untranslated entries, and machine translations made for an older source sentence.
 
@@ -384,8 +397,21 @@ def new_catalog(template: polib.POFile, language: str) -> polib.POFile:
     return po
 
 
-def merge(template: polib.POFile, existing: polib.POFile | None, language: str) -> polib.POFile:
-    """Bring ``existing`` (or a new catalog) up to date with ``template`` (msgmerge semantics)."""
+def merge(
+    template: polib.POFile,
+    existing: polib.POFile | None,
+    language: str,
+    compendium: Callable[[str], polib.POEntry | None] | None = None,
+) -> polib.POFile:
+    """Bring ``existing`` (or a new catalog) up to date with ``template`` (msgmerge semantics).
+
+    ``compendium`` (msgmerge's ``--compendium``) looks up a translation of an
+    exact msgid in other catalogs (the other parts of a large file). It is
+    asked before any fuzzy match, and its translation replaces the existing
+    one only if it is better (reviewed beats machine beats fuzzy): a sentence a
+    translator reviewed once is reviewed in every part, as it would be in one
+    catalog, while a part's own reviewed translation is never replaced.
+    """
     import polib
 
     po = (
@@ -406,6 +432,10 @@ def merge(template: polib.POFile, existing: polib.POFile | None, language: str) 
             occurrences=list(tentry.occurrences),
         )
         old = old_active.get(tentry.msgid) or old_obsolete.get(tentry.msgid)
+        if compendium is not None and state_rank(old) < STATE_RANK[EntryState.REVIEWED]:
+            other = compendium(tentry.msgid)
+            if other is not None and state_rank(other) > state_rank(old):
+                old = other
         if old is not None:
             _carry_translation(entry, old)
         else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,22 +140,30 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
     return decode_bytes(data, str(path), encoding)
 
 
-def decode_bytes(data: bytes, where: str, encoding: str = "utf-8") -> str:
-    """Decode ``data``; a BOM is stripped; errors name the byte offset and line."""
+def decode_bytes(
+    data: bytes, where: str, encoding: str = "utf-8", *, offset: int = 0, first_line: int = 1
+) -> str:
+    """Decode ``data``; a BOM is stripped; errors name the byte offset and line.
+
+    ``offset`` and ``first_line`` say where ``data`` starts in its file when it
+    is one part of a large transcript, so that errors still point into the file.
+    """
     nul = data.find(b"\x00")
     if nul != -1 and not encoding.lower().replace("-", "").startswith("utf16"):
-        raise UserError(f"{where}: binary file (NUL byte at offset {nul}), not a transcript")
+        raise UserError(
+            f"{where}: binary file (NUL byte at offset {offset + nul}), not a transcript"
+        )
     codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
     try:
         text = data.decode(codec)
     except LookupError:
         raise UserError(f"unknown encoding {encoding!r}") from None
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        line = first_line + data.count(b"\n", 0, exc.start)
         shown = encoding.upper() if encoding.lower().startswith("utf") else encoding
         raise UserError(
             f"{where}:{line}: not valid {shown} (byte 0x{data[exc.start]:02x} at offset "
-            f"{exc.start}); pass --encoding to read it in another encoding"
+            f"{offset + exc.start}); pass --encoding to read it in another encoding"
         ) from None
     return text.lstrip("\ufeff")
 
@@ -164,11 +173,28 @@ def decode_bytes(data: bytes, where: str, encoding: str = "utf-8") -> str:
 
 
 def parse_transcript(
-    text: str, *, name: str, source_path: str = "", language: str = "en"
+    text: str,
+    *,
+    name: str,
+    source_path: str = "",
+    language: str = "en",
+    first_line: int = 1,
+    header: bool = True,
 ) -> Document:
-    """Build a Document from transcript text (see the module docstring for the layout)."""
-    lines = [_Line(number, raw.strip()) for number, raw in enumerate(_LINE_BREAK_RE.split(text), 1)]
-    metadata, header_blocks, body_start = _parse_header(lines)
+    """Build a Document from transcript text (see the module docstring for the layout).
+
+    For a later part of a large transcript, ``first_line`` is the file line the
+    text starts on (for ``#:`` references) and ``header=False``: only the
+    file's first part has a header.
+    """
+    lines = [
+        _Line(number, raw.strip())
+        for number, raw in enumerate(_LINE_BREAK_RE.split(text), first_line)
+    ]
+    metadata, header_blocks, last_header_line = (
+        _parse_header(lines) if header else (Metadata(), [], 0)
+    )
+    body_start = max(0, last_header_line - first_line + 1)  # index of the first body line
     body_blocks = _parse_body(lines[body_start:], first_paragraph=len(header_blocks))
     return Document(
         name=name,
@@ -180,15 +206,162 @@ def parse_transcript(
 
 
 def ingest_file(
-    path: Path, *, name: str | None = None, language: str = "en", encoding: str = "utf-8"
+    path: Path,
+    *,
+    name: str | None = None,
+    language: str = "en",
+    encoding: str = "utf-8",
+    part: Part | None = None,
 ) -> Document:
-    """Read and parse one transcript file; an empty file is a user error."""
+    """Read and parse one transcript file, or one ``part`` of a large one (see
+    :func:`plan_parts`); an empty file is a user error."""
     path = Path(path)
-    text = read_text(path, encoding)
+    text = read_text(path, encoding) if part is None else read_part(path, part, encoding)
     if not text.strip():
         raise UserError(f"{path}: file is empty (nothing to translate)")
     return parse_transcript(
-        text, name=name or path.stem, source_path=path.as_posix(), language=language
+        text,
+        name=name or path.stem,
+        source_path=path.as_posix(),
+        language=language,
+        first_line=part.first_line if part else 1,
+        header=part is None or part.number == 1,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Large files: parts
+
+
+@dataclass(frozen=True)
+class Part:
+    """A byte range of a large transcript that is processed as a document of its own.
+
+    ``start``/``end`` are byte offsets, ``first_line`` the file line at ``start``,
+    ``number`` counts from 1.
+    """
+
+    number: int
+    start: int
+    end: int
+    first_line: int
+
+
+PART_BYTES = 1 << 20  # a part holds at least this much text ...
+PART_MAX_FACTOR = 4  # ... and ends at the first paragraph after PART_MAX_FACTOR times it
+_CUT_MODULUS = 4  # in between, a paragraph starts a new part if crc32(first line) % 4 == 0
+_READ_CHUNK = 1 << 20
+
+
+def part_bytes() -> int:
+    """The minimum part size: PART_BYTES, or ``PIPELINE_PART_BYTES`` (tests, tuning)."""
+    import os
+
+    try:
+        return max(1024, int(os.environ.get("PIPELINE_PART_BYTES", PART_BYTES)))
+    except ValueError:
+        raise UserError(
+            f"PIPELINE_PART_BYTES={os.environ['PIPELINE_PART_BYTES']!r}: expected a number of bytes"
+        ) from None
+
+
+def plan_parts(path: Path, encoding: str = "utf-8") -> list[Part]:
+    """Where a large transcript is cut into parts; ``[]`` when it is read whole.
+
+    A file over twice the part size is scanned once, line by line, without
+    being decoded or held in memory. Parts end at paragraph boundaries (a
+    blank line) chosen by content: once a part holds ``part_bytes()``, it ends
+    before the next paragraph whose first line's CRC-32 is divisible by 4 (or
+    at any paragraph once it holds four times that, or at any non-blank line
+    at eight times). Because the cut points depend on the text around them, not on
+    offsets, editing one part moves no other part's boundaries, and each
+    part's PO file stays the translators' own.
+
+    Only encodings in which a line break is the byte ``\n`` (UTF-8, the ISO
+    8859 and Windows code pages …) can be cut without decoding; a UTF-16 file
+    is read whole.
+    """
+    size_min = part_bytes()
+    path = Path(path)
+    try:
+        if path.stat().st_size <= 2 * size_min or not _ascii_compatible(encoding):
+            return []
+    except OSError:
+        return []  # reading it will report the problem
+    parts: list[Part] = []
+    start, first_line, previous_blank = 0, 1, False
+    with path.open("rb") as stream:
+        for number, offset, line in _byte_lines(stream):
+            size = offset - start
+            blank = not line.strip()
+            paragraph_start = previous_blank and not blank
+            if size >= size_min and (
+                (paragraph_start and zlib.crc32(line.strip()) % _CUT_MODULUS == 0)
+                or (paragraph_start and size >= PART_MAX_FACTOR * size_min)
+                or (not blank and size >= 2 * PART_MAX_FACTOR * size_min)
+            ):
+                parts.append(Part(len(parts) + 1, start, offset, first_line))
+                start, first_line = offset, number
+            previous_blank = blank
+        end = stream.tell()
+    parts.append(Part(len(parts) + 1, start, end, first_line))
+    return parts if len(parts) > 1 else []
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    """True when ``\n``, ``\r`` and ASCII letters are single identical bytes in ``encoding``."""
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    if name.startswith(("utf-16", "utf-32", "utf-7")):
+        return False
+    try:
+        return "\r\n a".encode(name) == b"\r\n a"
+    except UnicodeError:
+        return False
+
+
+def _byte_lines(stream) -> Iterable[tuple[int, int, bytes]]:
+    """(line number, byte offset, line bytes) of a binary stream, read in chunks.
+
+    Lines end with ``\r\n``, ``\r`` or ``\n`` as in :func:`parse_transcript`,
+    also when a ``\r\n`` straddles two chunks.
+    """
+    number, offset, pending = 1, 0, b""
+    while True:
+        chunk = stream.read(_READ_CHUNK)
+        data = pending + chunk
+        if not chunk:
+            if data:
+                yield number, offset, data
+            return
+        # A final "\r" may be the first half of "\r\n": keep it for the next chunk.
+        limit = len(data) - 1 if data.endswith(b"\r") else len(data)
+        position = 0
+        for match in _BYTE_LINE_END.finditer(data, 0, limit):
+            yield number, offset, data[position : match.start()]
+            offset += match.end() - position
+            position = match.end()
+            number += 1
+        pending = data[position:]
+
+
+_BYTE_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def read_part(path: Path, part: Part, encoding: str = "utf-8") -> str:
+    """Decode one part of a file (errors name the file's own byte offset and line)."""
+    try:
+        with Path(path).open("rb") as stream:
+            stream.seek(part.start)
+            data = stream.read(part.end - part.start)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
+    return decode_bytes(
+        data, str(path), encoding, offset=part.start, first_line=part.first_line
     )
 
 

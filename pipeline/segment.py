@@ -127,6 +127,17 @@ def supported_language(language: str) -> str:
     return code if code in LANGUAGE_CODES else "en"
 
 
+@functools.lru_cache(maxsize=4096)
+def sentences_of(text: str, language: str = "en") -> tuple[Segment, ...]:
+    """:func:`split_sentences`, remembered for the last 4,096 distinct blocks.
+
+    Segmenting is the slowest step before translation, and transcripts repeat
+    blocks ("Thank you.", "Next question.", a moderator's formula); a
+    bounded cache makes each repetition free without memory growing.
+    """
+    return tuple(split_sentences(text, language))
+
+
 def split_sentences(text: str, language: str = "en") -> list[Segment]:
     """Sentences of one block, lossless; empty/whitespace-only text gives [].
 

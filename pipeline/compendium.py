@@ -1,0 +1,109 @@
+"""A compendium, as ``msgmerge --compendium`` uses one: translations found by exact msgid.
+
+A large transcript is split into parts, each with its own PO file (see
+:func:`pipeline.ingest.plan_parts`). When an edit moves a part boundary, a
+sentence can move from one part's catalog to the next; merging each part with
+its own old catalog alone would turn its reviewed translation into an
+obsolete ``#~`` entry there and an untranslated one here. The compendium of
+all the old catalogs of the file is consulted for exact matches, so the
+translation follows the sentence, flags and comments included.
+
+Entries live in a temporary SQLite file, so a compendium of a 200 MB
+transcript's catalogs does not need memory in proportion.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.catalog import state_rank
+
+if TYPE_CHECKING:
+    import polib
+
+_SCHEMA = """
+CREATE TABLE entries (
+    msgid TEXT PRIMARY KEY,
+    rank INTEGER NOT NULL,
+    msgstr TEXT NOT NULL,
+    flags TEXT NOT NULL,        -- JSON list
+    tcomment TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    previous_msgid TEXT
+)
+"""
+
+_ADD = """
+INSERT INTO entries VALUES (?,?,?,?,?,?,?)
+ON CONFLICT(msgid) DO UPDATE SET
+    rank = excluded.rank, msgstr = excluded.msgstr, flags = excluded.flags,
+    tcomment = excluded.tcomment, comment = excluded.comment,
+    previous_msgid = excluded.previous_msgid
+WHERE excluded.rank > entries.rank
+"""
+
+
+class Compendium:
+    """Translated entries of several catalogs, looked up by exact msgid."""
+
+    def __init__(self) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="pipeline-compendium-")
+        self._db = sqlite3.connect(Path(self._dir.name) / "compendium.sqlite3")
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute(_SCHEMA)
+        self.size = 0
+
+    def add(self, entries: Iterable[polib.POEntry]) -> None:
+        """Add the translated entries (active or obsolete) of a catalog."""
+        rows = [
+            (
+                e.msgid,
+                state_rank(e),  # the best translation of a msgid wins
+                e.msgstr,
+                json.dumps(e.flags),
+                e.tcomment or "",
+                e.comment or "",
+                e.previous_msgid,
+            )
+            for e in entries
+            if e.msgstr and not e.msgid_plural
+        ]
+        with self._db:
+            self._db.executemany(_ADD, rows)
+        self.size += len(rows)
+
+    def lookup(self, msgid: str) -> polib.POEntry | None:
+        """The best translation of exactly ``msgid``, as an active entry, or None."""
+        import polib
+
+        row = self._db.execute(
+            "SELECT msgstr, flags, tcomment, comment, previous_msgid FROM entries WHERE msgid=?",
+            (msgid,),
+        ).fetchone()
+        if row is None:
+            return None
+        msgstr, flags, tcomment, comment, previous_msgid = row
+        return polib.POEntry(
+            msgid=msgid,
+            msgstr=msgstr,
+            flags=json.loads(flags),
+            tcomment=tcomment,
+            comment=comment,
+            previous_msgid=previous_msgid,
+        )
+
+    def close(self) -> None:
+        self._db.close()
+        self._dir.cleanup()
+
+    def __enter__(self) -> Compendium:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

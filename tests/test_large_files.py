@@ -1,0 +1,242 @@
+"""Large transcripts: cut into parts that stream through the pipeline in bounded memory.
+
+``PIPELINE_PART_BYTES`` makes parts small so that a few megabytes exercise
+exactly the code path of a 200 MB file (``bench/large_file.py`` measures that
+one by hand).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from conftest import DATA, ROOT
+
+from pipeline import ingest
+from pipeline.ingest import Part, plan_parts, read_part
+from pipeline.testing import word_by_word
+
+HEADER = (
+    "Press conference\n\nLarge archive transcript\n\nby NATO Secretary General\n\n"
+    "* 18 Feb. 2021 -\n* Last updated: 18 Feb. 2021 18:22\n\n(As delivered)\n\n"
+)
+
+
+def sentence_pool() -> list[str]:
+    """English sentences of the test data (the test model knows their words)."""
+    pool: dict[str, None] = {}
+    for path in sorted(DATA.glob("*.txt")):
+        if path.stem.endswith("-fr"):
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for sentence in re.split(r"(?<=[.!?])\s+", line.strip()):
+                if len(sentence.split()) >= 4 and sentence[-1] in ".!?" and "•" not in sentence:
+                    pool.setdefault(sentence, None)
+    return list(pool)
+
+
+def big_transcript(path: Path, size: int, seed: int = 0) -> Path:
+    """A transcript of about ``size`` bytes: the header, then numbered paragraphs."""
+    pool = sentence_pool()
+    rng = random.Random(seed)
+    paragraphs = [HEADER]
+    total = len(HEADER)
+    number = 0
+    while total < size:
+        number += 1
+        paragraph = " ".join(rng.sample(pool, rng.randint(1, 3)))
+        paragraph += f" This is statement {number} of the session.\n\n"
+        paragraphs.append(paragraph)
+        total += len(paragraph)
+    path.write_text("".join(paragraphs), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setenv("PIPELINE_PART_BYTES", "16384")
+    return 16384
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def test_small_files_are_not_split(tmp_path: Path, small_parts: int) -> None:
+    path = big_transcript(tmp_path / "t.txt", 2 * small_parts - 1000)
+    assert path.stat().st_size <= 2 * small_parts
+    assert plan_parts(path) == []
+
+
+def test_parts_cover_the_file_and_start_paragraphs(tmp_path: Path, small_parts: int) -> None:
+    path = big_transcript(tmp_path / "t.txt", 40 * small_parts)
+    parts = plan_parts(path)
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    assert len(parts) >= 10
+    assert parts[0].start == 0 and parts[-1].end == len(data)
+    assert [p.number for p in parts] == list(range(1, len(parts) + 1))
+    for before, after in zip(parts, parts[1:], strict=False):
+        assert before.end == after.start
+        assert data[after.start - 2 : after.start] == b"\n\n"  # a paragraph boundary
+        assert lines[after.first_line - 1] == data[after.start :].split(b"\n", 1)[0]
+    for part in parts[:-1]:
+        assert small_parts <= part.end - part.start <= 4 * small_parts + 1000
+    text = "".join(read_part(path, part) for part in parts)
+    assert text == data.decode("utf-8")  # lossless
+
+
+def test_an_edit_moves_no_other_part_boundary(tmp_path: Path, small_parts: int) -> None:
+    """Cut points depend on content: inserting a paragraph early shifts offsets, yet every
+    later part starts at the same paragraph as before."""
+    path = big_transcript(tmp_path / "t.txt", 40 * small_parts)
+    before = [path.read_bytes()[p.start :].split(b"\n", 1)[0] for p in plan_parts(path)]
+    text = path.read_text(encoding="utf-8")
+    cut = text.index("\n\n", len(text) // 10) + 2
+    path.write_text(text[:cut] + "An inserted paragraph.\n\n" + text[cut:], encoding="utf-8")
+    after = [path.read_bytes()[p.start :].split(b"\n", 1)[0] for p in plan_parts(path)]
+    assert len(set(before) ^ set(after)) <= 2  # at most the part holding the edit changes
+    assert after[-5:] == before[-5:]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_ends_across_read_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, newline: str
+) -> None:
+    monkeypatch.setattr(ingest, "_READ_CHUNK", 7)  # "\r\n" straddles chunk edges
+    lines = [f"line {i} " + "x" * (i % 5) for i in range(60)]
+    path = tmp_path / "t.txt"
+    path.write_bytes(newline.join(lines).encode("ascii"))
+    with path.open("rb") as stream:
+        found = list(ingest._byte_lines(stream))
+    assert [line.decode() for _, _, line in found] == lines
+    assert [number for number, _, _ in found] == list(range(1, 61))
+    data = path.read_bytes()
+    for _, offset, line in found:
+        assert data[offset : offset + len(line)] == line
+
+
+def test_utf16_files_are_read_whole(tmp_path: Path, small_parts: int) -> None:
+    source = big_transcript(tmp_path / "t.txt", 10 * small_parts)
+    wide = tmp_path / "wide.txt"
+    wide.write_text(source.read_text(encoding="utf-8"), encoding="utf-16")
+    assert plan_parts(wide, "utf-16") == []
+    assert len(plan_parts(source, "latin-1")) > 1
+
+
+def test_bad_byte_in_a_later_part_names_the_file_offset_and_line(
+    tmp_path: Path, small_parts: int
+) -> None:
+    path = big_transcript(tmp_path / "t.txt", 10 * small_parts)
+    data = bytearray(path.read_bytes())
+    offset = len(data) - 100
+    data[offset] = 0xFF
+    path.write_bytes(bytes(data))
+    line = data.count(b"\n", 0, offset) + 1
+    last = plan_parts(path)[-1]
+    assert last.start < offset
+    with pytest.raises(ingest.UserError, match=rf"t\.txt:{line}: .*0xff at offset {offset}\)"):
+        read_part(path, last)
+    assert isinstance(last, Part)
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_large_file_runs_as_parts(workdir: Path, model_store: Path, small_parts: int) -> None:
+    path = big_transcript(workdir / "big.txt", 8 * small_parts)
+    result = run("run", "big.txt", "--to", "fr", "--quiet", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    parts = plan_parts(path)
+    assert len(parts) >= 3
+    lines = path.read_text(encoding="utf-8").splitlines()
+    published = []
+    for part in parts:
+        name = f"big.part-{part.number:04d}"
+        po_path = workdir / "translations" / "fr" / f"{name}.po"
+        subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po_path)], check=True)
+        po = polib.pofile(str(po_path))
+        for entry in po:
+            assert entry.msgstr == word_by_word(entry.msgid)
+            file, line = entry.occurrences[0]
+            assert file == "big.txt" and entry.msgid in lines[int(line) - 1]  # real file lines
+        published.append((workdir / "output" / "fr" / f"{name}.txt").read_text("utf-8"))
+    updated = "Mis à jour le 18 févr. 2021 à 18:22"
+    assert updated in published[0]  # the header belongs to the first part
+    assert all(updated not in text for text in published[1:])
+    last_statement = re.findall(r"statement (\d+) ", path.read_text("utf-8"))[-1]
+    assert f"{last_statement}" in published[-1]
+    index = (workdir / "output" / "index.html").read_text("utf-8")
+    assert index.count('data-document="big.part-') == len(parts)
+
+
+def test_reviews_follow_sentences_when_part_boundaries_move(
+    workdir: Path, model_store: Path, small_parts: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reviewed translations survive a re-cut into parts of another size: the compendium
+    of the file's old catalogs carries them into whichever part now holds the sentence."""
+    big_transcript(workdir / "big.txt", 8 * small_parts)
+    assert run("run", "big.txt", "--to", "fr", "--quiet", cwd=workdir).returncode == 0
+    reviewed: dict[str, str] = {}
+    for po_path in sorted((workdir / "translations" / "fr").glob("big.part-*.po")):
+        po = polib.pofile(str(po_path))
+        for entry in po[::7]:
+            entry.msgstr = f"RELU {entry.msgid}"
+            entry.flags.remove("fuzzy")
+            reviewed[entry.msgid] = entry.msgstr
+        po.save()
+    monkeypatch.setenv("PIPELINE_PART_BYTES", str(3 * small_parts))
+    result = run("run", "big.txt", "--to", "fr", "--quiet", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    parts = plan_parts(workdir / "big.txt")
+    assert 1 < len(parts) < len(list((workdir / "translations" / "fr").glob("*.po")))
+    found: dict[str, str] = {}
+    for part in parts:
+        po_path = workdir / "translations" / "fr" / f"big.part-{part.number:04d}.po"
+        for entry in polib.pofile(str(po_path)):
+            if "fuzzy" not in entry.flags:
+                found[entry.msgid] = entry.msgstr
+    assert reviewed and {k: found.get(k) for k in reviewed} == reviewed
+
+
+def test_large_file_memory_does_not_grow_with_its_size(tmp_path: Path, model_store: Path) -> None:
+    """Peak RSS of a run on a 3 MB transcript stays within 30 MB of a run on 0.5 MB
+    (with 64 KiB parts). Read whole, the extra 2.5 MB of text cost about 90 MB more in
+    documents, segments and PO entries (measured before parts existed)."""
+
+    def peak_rss_mb(size: int) -> float:
+        work = tmp_path / f"w{size}"
+        work.mkdir()
+        big_transcript(work / "big.txt", size)
+        script = (
+            "import resource, subprocess, sys\n"
+            "p = subprocess.run([sys.executable, '-m', 'pipeline', 'run', 'big.txt', '--to', "
+            "'fr', '--quiet', '--format', 'txt'])\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode)\n"
+        )
+        env = {**os.environ, "PIPELINE_PART_BYTES": "65536", "PYTHONPATH": str(ROOT)}
+        out = subprocess.run(
+            [sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True
+        )
+        rss_kb, returncode = out.stdout.split()
+        assert returncode == "0", out.stderr
+        return int(rss_kb) / 1024
+
+    small, large = peak_rss_mb(500_000), peak_rss_mb(3_000_000)
+    assert large - small < 30, f"peak RSS {small:.0f} MB for 0.5 MB, {large:.0f} MB for 3 MB"
