@@ -123,7 +123,21 @@ def split_large_sources(sources: Sequence[Source], encoding: str = "utf-8") -> l
             Source(source.path, part_name(source.name, part.number), part, source.name)
             for part in parts
         )
+    _refuse_clashing_names(expanded)
     return expanded
+
+
+def _refuse_clashing_names(sources: Sequence[Source]) -> None:
+    """A part's name must not be another file's ("big.part-0001.txt" beside a large "big.txt")."""
+    seen: dict[str, Source] = {}
+    for source in sources:
+        other = seen.setdefault(source.name, source)
+        if other is not source:
+            first, second = sorted([other, source], key=lambda s: s.part is None)
+            raise UserError(
+                f"{second.path}: its name {source.name!r} is also the name of a part of the "
+                f"large file {first.path}; rename one of them"
+            )
 
 
 class Progress:

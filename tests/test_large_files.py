@@ -186,6 +186,18 @@ def test_large_file_runs_as_parts(workdir: Path, model_store: Path, small_parts:
     assert index.count('data-document="big.part-') == len(parts)
 
 
+def test_a_file_named_like_a_part_is_refused(
+    workdir: Path, model_store: Path, small_parts: int
+) -> None:
+    big_transcript(workdir / "big.txt", 8 * small_parts)
+    (workdir / "big.part-0002.txt").write_text("Hello there.\n", encoding="utf-8")
+    result = run("run", ".", "--to", "fr", cwd=workdir)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "big.part-0002.txt" in result.stderr
+    assert "large file" in result.stderr and "big.txt" in result.stderr
+    assert not (workdir / "translations").exists()
+
+
 def test_reviews_follow_sentences_when_part_boundaries_move(
     workdir: Path, model_store: Path, small_parts: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
