@@ -18,6 +18,7 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import fnmatch
 import glob
 import os
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from pipeline.mtcache import TranslationCache
     from pipeline.pending import PendingSentences
     from pipeline.publish import PublishedFile
+    from pipeline.segment import SegmentMemo
 
 LOCK_FILE = ".pipeline.lock"
 CACHE_CHUNK = 256  # sentences committed to the MT cache at a time
@@ -225,9 +227,31 @@ def load_document(source: Source, project: Project) -> Document:
 
 
 def segment_document(document: Document) -> list[tuple[Block, list[Segment]]]:
+    """Each block with its sentences (remembered for the rest of a ``run``, see
+    :class:`pipeline.segment.SegmentMemo`)."""
     from pipeline.segment import sentences_of
 
-    return [(block, list(sentences_of(block.text, document.language))) for block in document.blocks]
+    memo = _SEGMENT_MEMO.get()
+    split = memo.sentences if memo is not None else sentences_of
+    return [(block, list(split(block.text, document.language))) for block in document.blocks]
+
+
+_SEGMENT_MEMO: contextvars.ContextVar[SegmentMemo | None] = contextvars.ContextVar(
+    "segment_memo", default=None
+)
+
+
+@contextlib.contextmanager
+def _segmenting_once() -> Iterator[None]:
+    """Within this context, each distinct block is segmented once (extract, then publish)."""
+    from pipeline.segment import SegmentMemo
+
+    with SegmentMemo() as memo:
+        token = _SEGMENT_MEMO.set(memo)
+        try:
+            yield
+        finally:
+            _SEGMENT_MEMO.reset(token)
 
 
 @contextlib.contextmanager
@@ -723,7 +747,7 @@ def run(
     """extract + translate + publish, checking every input and model before writing."""
     sources = _prepare(project, sources, languages)
     required_routes(project, languages)
-    with locked(project):
+    with locked(project), _segmenting_once():
         report = extract(project, sources, languages, progress, _checked=True)
         translated = translate(
             project,

@@ -138,6 +138,62 @@ def sentences_of(text: str, language: str = "en") -> tuple[Segment, ...]:
     return tuple(split_sentences(text, language))
 
 
+class SegmentMemo:
+    """Segmentations of the blocks seen so far in a run, kept in a scratch SQLite file.
+
+    ``pipeline run`` segments every block twice: to extract the catalogs, then
+    to publish the translation sentence by sentence. pysbd costs about a
+    millisecond per block, most of a large run's time, so the first result is
+    stored (sentence offsets, keyed by a hash of the block and its language)
+    and the second pass reads it back. On disk, so memory does not grow with
+    the archive; scratch (no journal, no fsync), deleted at the end.
+    """
+
+    def __init__(self) -> None:
+        import sqlite3
+        import tempfile
+        from pathlib import Path
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="pipeline-segments-")
+        self._db = sqlite3.connect(Path(self._tmp.name) / "segments.sqlite3")
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE cuts (key BLOB PRIMARY KEY, bounds BLOB) WITHOUT ROWID")
+
+    @staticmethod
+    def _key(text: str, language: str) -> bytes:
+        import hashlib
+
+        return hashlib.blake2b(f"{language}\0{text}".encode(), digest_size=16).digest()
+
+    def sentences(self, text: str, language: str = "en") -> tuple[Segment, ...]:
+        """:func:`sentences_of` ``text``, computed once per run."""
+        from array import array
+
+        key = self._key(text, language)
+        row = self._db.execute("SELECT bounds FROM cuts WHERE key = ?", (key,)).fetchone()
+        if row is not None:
+            bounds = array("q", row[0])
+            return tuple(
+                Segment(text[bounds[i] : bounds[i + 1]], bounds[i], bounds[i + 1])
+                for i in range(0, len(bounds), 2)
+            )
+        segments = sentences_of(text, language)
+        bounds = array("q", [offset for seg in segments for offset in (seg.start, seg.end)])
+        self._db.execute("INSERT OR IGNORE INTO cuts VALUES (?, ?)", (key, bounds.tobytes()))
+        return segments
+
+    def close(self) -> None:
+        self._db.close()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> SegmentMemo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def split_sentences(text: str, language: str = "en") -> list[Segment]:
     """Sentences of one block, lossless; empty/whitespace-only text gives [].
 
