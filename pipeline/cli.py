@@ -245,7 +245,7 @@ def run(
     """Extract, machine-translate and publish: the whole job in one command."""
     started = time.perf_counter()
     from pipeline import api
-    from pipeline.progress import progress_for
+    from pipeline.progress import progress_for, run_summary_table
 
     project = _project(
         translations_dir,
@@ -271,10 +271,11 @@ def run(
             retranslate_machine=retranslate_machine,
             tmx_include_machine=tmx_include_machine,
         )
-    _summary(report, quiet)
+    summary = _run_summary(report, len(found), languages, time.perf_counter() - started)
+    if not quiet and not run_summary_table(summary):
+        _summary(report, quiet)
     if as_json:
-        seconds = time.perf_counter() - started
-        typer.echo(json.dumps(_run_summary(report, len(found), languages, seconds)))
+        typer.echo(json.dumps(summary))
 
 
 @app.command()

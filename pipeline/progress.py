@@ -123,3 +123,42 @@ def status_tables(rows: Sequence[CatalogStatus]) -> None:
             f"{percent:.0f}%",
         )
     console.print(summary)
+
+
+def run_summary_table(summary: dict[str, Any]) -> bool:
+    """The end-of-run summary (``run --json``'s numbers) as a rich table on stderr.
+
+    Returns False, printing nothing, when stderr is not a terminal: logs and
+    scripts get the plain summary lines instead.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return False
+    seconds = summary["seconds"] or 1e-9
+    table = Table(
+        title="Run summary",
+        caption=(
+            f"{_plural(summary['documents'], 'document')} · "
+            f"{_plural(summary['files_written'], 'file')} written · {summary['seconds']:.1f} s"
+        ),
+    )
+    for column in ("language", "segments", "machine-translated", "from cache", "segments/s"):
+        table.add_column(column, justify="left" if column == "language" else "right")
+    for language, counts in summary["languages"].items():
+        total = counts["translated"] + counts["from_cache"]
+        table.add_row(
+            language,
+            f"{total:,}",
+            f"{counts['translated']:,}",
+            f"{counts['from_cache']:,}",
+            f"{counts['translated'] / seconds:,.1f}",
+        )
+    console.print(table)
+    return True
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

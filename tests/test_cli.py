@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -162,3 +165,23 @@ def test_usage_error_is_one_line(workdir: Path) -> None:
 def test_help_and_version() -> None:
     assert run_cli("--help").returncode == 0
     assert "pipeline" in run_cli("--version").stdout
+
+
+@pytest.mark.skipif(not shutil.which("script"), reason="no `script` (util-linux)")
+def test_run_on_a_terminal_ends_with_a_summary_table(workdir: Path, model_store: Path) -> None:
+    """On a terminal: progress bars, then a rich summary table (logs get plain lines)."""
+    command = f"{sys.executable} -m pipeline run transcript.txt --to fr"
+    result = subprocess.run(
+        ["script", "-qec", command, "/dev/null"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "120", "NO_COLOR": "1"},
+    )
+    assert result.returncode == 0, result.stdout
+    screen = result.stdout
+    assert "Translating en→fr" in screen and "Run summary" in screen
+    row = next(line for line in screen.splitlines() if line.startswith("│ fr "))
+    assert [cell.strip() for cell in row.strip("│").split("│")][:4] == ["fr", "36", "36", "0"]
+    assert "1 document · 6 files written" in screen
+    assert "segments machine-translated" not in screen  # the plain lines are for logs
