@@ -229,15 +229,35 @@ def load_catalog(path: Path, language: str | None = None) -> LoadedCatalog | Non
         raise UserError(f"{path}:{line}: not UTF-8; only UTF-8 PO files are supported") from None
     _check_syntax(text, path)
     try:
-        po = polib.pofile(text, wrapwidth=79, check_for_duplicates=True)
+        po = polib.pofile(text, wrapwidth=79)
     except (OSError, ValueError) as exc:
         match = re.search(r"\(line (\d+)\)", str(exc))
         where = f"{path}:{match.group(1)}" if match else str(path)
         raise UserError(
             f"{where}: cannot read PO file: {str(exc).split(':')[-1].strip()}"
         ) from None
+    _check_duplicates(po, path)
     _check_header(po, path, language)
     return LoadedCatalog(po, path, hashlib.sha256(data).hexdigest())
+
+
+def _check_duplicates(po: polib.POFile, path: Path) -> None:
+    """Refuse a message defined twice (as msgfmt does), naming the second definition's line.
+
+    polib's own ``check_for_duplicates`` scans the catalog for every entry it
+    parses, quadratic in the catalog: 24 s of a 43 s run on a 1.5 MB transcript.
+    """
+    seen: set[tuple[str | None, str]] = set()
+    for entry in po:
+        if entry.obsolete:
+            continue
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            raise UserError(
+                f"{path}:{entry.linenum}: duplicate message definition {entry.msgid[:60]!r}; "
+                "remove one of them first"
+            )
+        seen.add(key)
 
 
 def _check_header(po: polib.POFile, path: Path, language: str | None) -> None:

@@ -176,3 +176,16 @@ def test_wrong_language_or_charset_refused(tmp_path: Path) -> None:
     latin.write_text(path.read_text().replace("charset=UTF-8", "charset=ISO-8859-1"))
     with pytest.raises(UserError, match="charset=ISO-8859-1"):
         catalog.load_catalog(latin, "de")
+
+
+def test_duplicate_message_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "fr.po"
+    text = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: fr\\n"\n\n'
+        'msgid "Hello."\nmsgstr "Bonjour."\n\nmsgid "Bye."\nmsgstr "Salut."\n\n'
+        'msgid "Hello."\nmsgstr "Allô."\n'
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError, match=r"fr\.po:12: duplicate message definition 'Hello\.'"):
+        catalog.load_catalog(path, "fr")
+    assert path.read_text(encoding="utf-8") == text
