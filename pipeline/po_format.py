@@ -35,13 +35,21 @@ both raise :class:`~pipeline.errors.UserError`.  The Unicode data below
 (line-break classes and display widths) was read from libunistring 1.0
 (Unicode 14.0) and is embedded so that the output never depends on the
 Python version's :mod:`unicodedata`.
+
+The module has two line-breaking engines: a per-character transcription
+of libunistring, the reference, and a fast engine that gives the same
+breaks with C-speed string operations for text without the rare rules
+(marks, joiners, flags, Hebrew hyphens, format directives); see "Fast engine".
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import string
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -294,45 +302,288 @@ def _escape(portion: str, inside: list[bool]) -> tuple[str, list[int]]:
     return "".join(out), overrides
 
 
+# --------------------------------------------------------------------------
+# Fast engine: the same breaks, computed with C-speed string operations.
+# --------------------------------------------------------------------------
+# The per-character engine above is the reference; it costs a few Python
+# operations per character.  Nearly every string in our catalogs is made of
+# letters, digits, spaces and punctuation, for which UAX #14 reduces to a
+# local rule: a break goes before a non-space character C exactly when the
+# last non-space character A before it exists and the pair table says "D"
+# for (A, C), or "I" and spaces come between them.  No other state is
+# carried.  The exceptions are the classes that take the other branches of
+# _possible_breaks: BK (mandatory breaks), CM and ZWJ (LB9/LB10 attach marks
+# to what precedes), ZW (LB8), RI (LB30a counts pairs) and HL (LB21a looks
+# two characters back).  Strings holding one of those, or a format
+# directive, go through the reference engine, so the fast engine only sees
+# text where the local rule is the whole of _possible_breaks.
+#
+# A string is mapped with one str.translate to one code letter per
+# character, standing for its (class, width) pair; the local rule becomes
+# three regular expressions over those codes, generated from _PAIR_TABLE.
+_ESCAPE_TABLE = str.maketrans(
+    {**{char: "\\" + letter for char, letter in _ESCAPES.items()}, "\\": "\\\\", '"': '\\"'}
+)
+_NEEDS_ESCAPE = re.compile(r'[\a\b\f\n\r\t\v\\"]')
+_ESCAPED_CHAR = re.compile(r"\\(.)", re.DOTALL)  # group 1: a character no break may precede
+
+
+def _prop_codes() -> dict[tuple[str, int], str]:
+    """One code character per (class, width) pair of the Unicode data; SP gets a space."""
+    pairs = {(item[:-1], int(item[-1])) for item in "".join(_PROPS).split()}
+    pairs |= {(hangul, width) for cls, width in pairs if cls == "HG" for hangul in ("H2", "H3")}
+    assert {width for cls, width in pairs if cls == "SP"} == {1}, "SP is one column wide"
+    others = sorted(pair for pair in pairs if pair[0] not in ("HG", "SP"))
+    letters = string.ascii_letters + string.digits  # nothing a regex character set escapes
+    assert len(others) <= len(letters)
+    return {("SP", 1): " ", **dict(zip(others, letters, strict=False))}
+
+
+_PROP_CODES = _prop_codes()
+_CODE_WIDTHS = str.maketrans({code: chr(width) for (_, width), code in _PROP_CODES.items()})
+
+
+class _CodeTable(dict[int, str]):
+    """str.translate table: code point -> code of its (class, width), filled on first use.
+
+    Subclassing dict keeps lookups inside str.translate's C loop; __missing__
+    computes a code point's entry once from the Unicode data.
+    """
+
+    def __missing__(self, code_point: int) -> str:
+        code = self[code_point] = _PROP_CODES[_char_props(chr(code_point))]
+        return code
+
+
+_CODE_TABLE = _CodeTable()
+
+
+def _charset(classes: Iterable[str]) -> str:
+    """A regex character set matching the codes of ``classes``, whatever their width."""
+    wanted = set(classes)
+    return "[" + "".join(code for (cls, _), code in _PROP_CODES.items() if cls in wanted) + "]"
+
+
+def _group_rows(rules: str) -> dict[frozenset[str], list[str]]:
+    """Pair-table rows grouped by the set of columns whose rule is one of ``rules``.
+
+    Returns {set of "after" classes: the "before" classes whose row has that set}.
+    """
+    groups: dict[frozenset[str], list[str]] = {}
+    for before, row in zip(_PAIR_CLASSES, _PAIR_TABLE, strict=True):
+        after = frozenset(c for c, rule in zip(_PAIR_CLASSES, row, strict=True) if rule in rules)
+        groups.setdefault(after, []).append(before)
+    return groups
+
+
+def _break_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The local rule as three regexes over codes; their matches mark disjoint sets of breaks.
+
+    * across spaces: ``A SP+ C`` where rule(A, C) is D or I; one alternative
+      per distinct row, each checking A by a lookbehind behind the first
+      space, so that the search only stops at spaces; break at the end;
+    * adjacent, A outside the letter row: ``A C`` where rule(A, C) is D;
+      the match is A (punctuation, symbols, ideographs...), dispatched by a
+      lookbehind on A and a lookahead on C; break at the end;
+    * adjacent, A in the letter row (AL, NU...): the match is one of the
+      few C whose rule is D after a letter (ideographs, Hangul, emoji...),
+      checked by a lookbehind on A; break at the start.
+    """
+    spaced = "|".join(
+        f"(?<={_charset(before)} ) *(?={_charset(after)})"
+        for after, before in _group_rows("DI").items()
+        if after
+    )
+    adjacent = _group_rows("D")
+    letters_after, letter_row = next((a, b) for a, b in adjacent.items() if "AL" in b)
+    others = [(after, before) for after, before in adjacent.items() if after and "AL" not in before]
+    dispatch = "|".join(f"(?<={_charset(b)})(?={_charset(a)})" for a, b in others)
+    symbols = _charset(cls for _, before in others for cls in before)
+    return (
+        re.compile(f" (?:{spaced})"),
+        re.compile(f"{symbols}(?:{dispatch})"),
+        re.compile(f"{_charset(letters_after)}(?<={_charset(letter_row)}.)"),
+    )
+
+
+_AFTER_SPACES, _AFTER_SYMBOL, _AFTER_LETTER = _break_patterns()
+_COMPLEX = re.compile(_charset(["BK", "CM", "ZWJ", "ZW", "RI", "HL"]))
+_NOT_ONE_COLUMN = re.compile("[" + "".join(c for (_, w), c in _PROP_CODES.items() if w != 1) + "]")
+
+
+def _fast_opportunities(codes: str) -> list[int]:
+    """Break opportunities in a string of codes without complex classes.
+
+    Equal to the _POSSIBLE positions of _possible_breaks for such strings.
+    """
+    found = [m.end() for m in _AFTER_SPACES.finditer(codes)]
+    found += [m.end() for m in _AFTER_SYMBOL.finditer(codes)]
+    found += [m.start() for m in _AFTER_LETTER.finditer(codes)]
+    found.sort()
+    return found
+
+
+def _fit_cuts(
+    opportunities: list[int], columns: Sequence[int], width: int, start: int
+) -> list[int]:
+    """Greedy filling over break opportunities: the positions _fit turns into _POSSIBLE.
+
+    ``columns[i]`` is the display width of the text before position ``i``
+    (``columns[-1]`` that of the whole text; a range when each character is
+    one column).  _fit walks the pieces between consecutive opportunities
+    and cuts before the opportunity that starts a piece when the piece would
+    end past ``width``; the first piece of the text or of a line is never
+    preceded by a cut.  As columns only grow along the text, the piece
+    that overflows a line is found by bisection, one step per line instead
+    of one per opportunity.
+    """
+    cuts: list[int] = []
+    count = len(opportunities)
+    if not count:
+        return cuts
+    key = None if isinstance(columns, range) else columns.__getitem__
+    line_start = -start  # column of a position on this line: columns[position] - line_start
+    first_check = 1  # the earliest possible cut is at opportunities[first_check - 1]
+    while True:
+        over = bisect.bisect_right(opportunities, width + line_start, first_check, count, key=key)
+        if over == count:
+            break
+        cuts.append(opportunities[over - 1])
+        line_start = columns[opportunities[over - 1]]
+        first_check = over + 1
+    if columns[-1] - line_start > width:  # the last piece, up to the end of the text
+        cuts.append(opportunities[-1])
+    return cuts
+
+
+def _reference_cuts(portion: str, inside: list[bool], width: int, start: int) -> list[int]:
+    """Where lines are cut in an escaped portion, by the per-character reference engine."""
+    text, overrides = _escape(portion, inside)
+    breaks = _width_breaks(text, width, start, overrides)
+    return [i for i, brk in enumerate(breaks) if brk == _POSSIBLE]
+
+
+class _Portion:
+    """One ``\\n``-terminated piece of a string, escaped, to be cut into lines.
+
+    Line filling by the fast paths below gives the cuts of _reference_cuts:
+
+    * no cut when the text fits (``start`` + its width <= ``width``): _fit
+      only cuts when a column count exceeds ``width``, and each count it
+      makes is at most ``start`` plus the width of the text.  Pure ASCII is
+      at most one column per character, so it is tested on its length
+      before any table is consulted;
+    * otherwise, without complex classes and directives (``inside`` None),
+      the opportunities come from _fast_opportunities less those escaping
+      forbids (before the character after an escaping backslash, and before
+      the backslash of a final ``\\n``: the only overrides _escape sets
+      outside directives), and _fit_cuts places the cuts.
+
+    Widths and opportunities do not depend on the starting column, so they
+    are computed once, when first needed: a string that needs several lines
+    is fitted twice (after ``msgid "`` first, then on lines of its own).
+    """
+
+    __slots__ = ("raw", "text", "inside", "_codes", "_columns", "_opportunities")
+
+    def __init__(self, raw: str, inside: list[bool] | None) -> None:
+        self.raw = raw
+        self.text = raw.translate(_ESCAPE_TABLE) if _NEEDS_ESCAPE.search(raw) else raw
+        self.inside = inside  # None: no character lies inside a format directive
+        self._codes = ""
+        self._columns: Sequence[int] | None = None
+        self._opportunities: list[int] | None = None
+
+    def cuts(self, width: int, start: int) -> list[int]:
+        """Positions in ``text`` where lines are cut, the first line starting at ``start``."""
+        text = self.text
+        if start + len(text) <= width and text.isascii():
+            return []
+        columns = self._column_counts()
+        if start + columns[-1] <= width:
+            return []
+        if self.inside is not None or _COMPLEX.search(self._codes):
+            return _reference_cuts(self.raw, self.inside or [False] * len(self.raw), width, start)
+        return _fit_cuts(self._break_opportunities(), columns, width, start)
+
+    def _column_counts(self) -> Sequence[int]:
+        """Display width of the text before each position, and of the whole text last."""
+        if self._columns is None:
+            self._codes = self.text.translate(_CODE_TABLE)
+            self._columns = range(len(self.text) + 1)  # every character one column wide...
+            if _NOT_ONE_COLUMN.search(self._codes):  # ...unless some are not
+                widths = self._codes.translate(_CODE_WIDTHS).encode("latin-1")
+                self._columns = list(accumulate(widths, initial=0))
+        return self._columns
+
+    def _break_opportunities(self) -> list[int]:
+        """_fast_opportunities less those the escaping forbids."""
+        if self._opportunities is None:
+            opportunities = _fast_opportunities(self._codes)
+            if "\\" in self.text:
+                banned = {m.start(1) for m in _ESCAPED_CHAR.finditer(self.text)}
+                if self.raw.endswith("\n"):
+                    banned.add(len(self.text) - 2)
+                opportunities = [i for i in opportunities if i not in banned]
+            self._opportunities = opportunities
+        return self._opportunities
+
+
+def _split_portions(value: str) -> list[str]:
+    """``value`` cut after each ``\\n``; an empty string is one empty portion."""
+    if "\n" not in value:
+        return [value]
+    return re.findall(r"[^\n]*\n|[^\n]+", value)
+
+
 def _wrap(
     prefix: str, name: str, value: str, wrap: bool, page_width: int, fmt: str | None
 ) -> list[str]:
     """Lines for ``name "value"`` as gettext's write-po.c ``wrap()`` prints them.
 
     ``fmt`` is the entry's first format (``python`` for python-format...),
-    whose directives must not be split.
+    whose directives must not be split.  The lines come from a cache (a
+    fresh list each time, so callers may extend it).
     """
+    return list(_wrap_lines(prefix, name, value, wrap, page_width, fmt))
+
+
+@lru_cache(maxsize=4096)
+def _wrap_lines(
+    prefix: str, name: str, value: str, wrap: bool, page_width: int, fmt: str | None
+) -> tuple[str, ...]:
+    """_wrap's result, cached: a msgid is written to the POT and again to every PO."""
     lines: list[str] = []
     first_line = True
-    inside = _no_break_inside(value, fmt)
+    inside = _directive_insides(value, fmt)
     offset = 0
-    portions = re.findall(r"[^\n]*\n|[^\n]+", value) or [""]
-    for index, portion in enumerate(portions):
-        text, overrides = _escape(portion, inside[offset : offset + len(portion)])
-        offset += len(portion)
-        props = [_char_props(char) for char in text]
-        possible = _possible_breaks([cls for cls, _ in props])
-        widths = [w for _, w in props]
+    portions = _split_portions(value)
+    for index, raw in enumerate(portions):
+        portion_inside = None
+        if inside is not None and any(inside[offset : offset + len(raw)]):
+            portion_inside = inside[offset : offset + len(raw)]
+        offset += len(raw)
+        portion = _Portion(raw, portion_inside)
+        text = portion.text
         after_break = len(prefix) + 1
         limit = (len(text.encode("utf-8")) + 1000 if not wrap else page_width) - 1 - after_break
-        more_follows = index < len(portions) - 1
-        while True:
-            start = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
-            breaks = _fit(possible, widths, limit, start, overrides)
-            needs_own_lines = more_follows or start > limit or _POSSIBLE in breaks
-            if not (first_line and text and needs_own_lines):
-                break
+        start = len(name) + 1  # the column after 'name "', counted from after_break
+        # gettext first fits the text after 'name "', then, if the string
+        # needs several lines, puts 'name ""' on a line of its own.
+        if first_line and text and index < len(portions) - 1:
             lines.append(f'{prefix}{name} ""')
             first_line = False
-        line = (f"{prefix}{name} " if first_line else prefix) + '"'
+        cuts = portion.cuts(limit, start if first_line else 0)
+        if first_line and text and (start > limit or cuts):
+            lines.append(f'{prefix}{name} ""')
+            first_line = False
+            cuts = portion.cuts(limit, 0)
+        head = f"{prefix}{name} " if first_line else prefix
         first_line = False
-        for char, brk in zip(text, breaks, strict=True):
-            if brk == _POSSIBLE:
-                lines.append(line + '"')
-                line = prefix + '"'
-            line += char
-        lines.append(line + '"')
-    return lines
+        bounds = [0, *cuts, len(text)]
+        lines.append(f'{head}"{text[: bounds[1]]}"')
+        lines += [f'{prefix}"{text[a:b]}"' for a, b in pairwise(bounds[1:])]
+    return tuple(lines)
 
 
 # --------------------------------------------------------------------------
@@ -534,6 +785,19 @@ def _no_break_inside(value: str, fmt: str | None) -> list[bool]:
     return result
 
 
+def _directive_insides(value: str, fmt: str | None) -> list[bool] | None:
+    """_no_break_inside, or None when no character is inside a directive.
+
+    The python parser starts a directive only at "%" and the brace parser
+    only at "{", so a string without that character needs no parsing.
+    """
+    trigger = {"python": "%", "python-brace": "{"}.get(fmt or "")
+    if trigger is None or trigger not in value:
+        return None
+    inside = _no_break_inside(value, fmt)
+    return inside if any(inside) else None
+
+
 # --------------------------------------------------------------------------
 # Flags, comments and references.
 # --------------------------------------------------------------------------
@@ -557,6 +821,8 @@ def _canonical_flags(flags: list[str], keep_fuzzy: bool) -> tuple[list[str], boo
     unknown flags vanish, conflicting ones keep the last, and ``fuzzy`` is
     dropped from entries whose first msgstr is empty.
     """
+    if not flags:
+        return [], True, None
     fuzzy, wrap, span = False, True, ""
     formats: dict[str, str] = {}
     tokens = [token for token in _FLAG_SEPARATORS.split(",".join(flags)) if token]
@@ -578,12 +844,13 @@ def _canonical_flags(flags: list[str], keep_fuzzy: bool) -> tuple[list[str], boo
         elif fmt and fmt[2] in _FORMATS:
             formats[fmt[2]] = fmt[1] or ""
     result = ["fuzzy"] if fuzzy and keep_fuzzy else []
-    for name in _FORMATS:
-        if formats.get(name, "impossible-") != "impossible-":
+    ordered = sorted(formats, key=_FORMATS.index)
+    for name in ordered:
+        if formats[name] != "impossible-":
             result.append(("no-" if formats[name] == "no-" else "") + name + "-format")
     result += [span] if span else []
     result += [] if wrap else ["no-wrap"]
-    first_format = next((name for name in _FORMATS if formats.get(name) in ("", "possible-")), None)
+    first_format = next((name for name in ordered if formats[name] in ("", "possible-")), None)
     return result, wrap, first_format
 
 

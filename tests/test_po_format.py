@@ -14,6 +14,7 @@ import ctypes.util
 import difflib
 import os
 import random
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -520,6 +521,216 @@ def test_line_breaks_match_libunistring() -> None:
         )
         expected = [out.raw[offset] for offset in starts]
         assert po_format._width_breaks(text, width, start, overrides) == expected, repr(text)
+
+
+# --------------------------------------------------------------------------
+# The fast paths against the per-character engine, libunistring and msgcat
+# --------------------------------------------------------------------------
+def reference_wrap(
+    prefix: str, name: str, value: str, wrap: bool, page_width: int, fmt: str | None
+) -> list[str]:
+    """write-po.c's wrap() computed character by character, without any fast path.
+
+    This is the layout code as it was before the fast paths; it uses only the
+    per-character engine (_escape, _width_breaks), itself checked against
+    libunistring above.
+    """
+    lines: list[str] = []
+    first_line = True
+    inside = po_format._no_break_inside(value, fmt)
+    offset = 0
+    portions = re.findall(r"[^\n]*\n|[^\n]+", value) or [""]
+    for index, portion in enumerate(portions):
+        text, overrides = po_format._escape(portion, inside[offset : offset + len(portion)])
+        offset += len(portion)
+        after_break = len(prefix) + 1
+        limit = (len(text.encode("utf-8")) + 1000 if not wrap else page_width) - 1 - after_break
+        more_follows = index < len(portions) - 1
+        while True:
+            start = len(name) + 1 if first_line else 0
+            breaks = po_format._width_breaks(text, limit, start, overrides)
+            needs_own_lines = more_follows or start > limit or po_format._POSSIBLE in breaks
+            if not (first_line and text and needs_own_lines):
+                break
+            lines.append(f'{prefix}{name} ""')
+            first_line = False
+        line = (f"{prefix}{name} " if first_line else prefix) + '"'
+        first_line = False
+        for char, brk in zip(text, breaks, strict=True):
+            if brk == po_format._POSSIBLE:
+                lines.append(line + '"')
+                line = prefix + '"'
+            line += char
+        lines.append(line + '"')
+    return lines
+
+
+# Characters of every line-break class the fast engine handles, and of the
+# classes it hands to the reference engine (marks, ZWJ, ZWSP, flags, Hebrew,
+# line separators, controls), with escapes and wide characters.
+_MIXED = st.sampled_from(
+    list(" \t\n\\\"'abcXYZ019,.;:!?-/()[]{}%$+#&*|~<>=@_`^")
+    + list(f" {NBSP}{NNBSP}«»‘’“”…—–‐\u00ad\u3000、。「」（）中文한국Ωéàç\u0e01€£")
+    + ["\u0301", "\u200d", "\u200b", "\u2060", "\u2028", "\u05d0", "\x01", "\x7f", "\ufeff"]
+    + ["🇫🇷", "👍🏽", "😀", "\U0001fa70", "%(name)s", "%d", "{0}", "{x:>4}", "\r", "\v"]
+)
+_MIXED_TEXT = st.one_of(
+    st.lists(_MIXED, max_size=120).map("".join),
+    st.lists(st.sampled_from(["word", "mot", "l’OTAN", "twenty-nine", "a/b", "x"]), max_size=40)
+    .map(" ".join)
+    .flatmap(lambda s: st.sampled_from([s, s + "\n", s + " \\", f'"{s}"', s.replace("o", "中")])),
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=100),
+)
+
+
+def test_fast_break_opportunities_match_reference_for_every_class_pair() -> None:
+    # The fast engine's premise: outside the complex classes, an opportunity
+    # depends only on the two non-space characters around it and on whether
+    # spaces separate them.  Every such pair, every width variant of each
+    # class, with no, one or two spaces, and before it nothing, a letter or spaces.
+    complex_classes = {"BK", "CM", "ZWJ", "ZW", "RI", "HL"}
+    codes = {
+        code: cls
+        for (cls, _), code in po_format._PROP_CODES.items()
+        if cls not in complex_classes and cls != "SP"
+    }
+    assert len(codes) > 35
+    letter = po_format._PROP_CODES["AL", 1]
+    checked = 0
+    for head_classes, head in (([], ""), (["AL"], letter), (["SP", "SP"], "  ")):
+        for before, before_cls in codes.items():
+            for after, after_cls in codes.items():
+                for spaces in (0, 1, 2):
+                    classes = [*head_classes, before_cls, *["SP"] * spaces, after_cls]
+                    text = head + before + " " * spaces + after
+                    assert po_format._COMPLEX.search(text) is None
+                    expected = [
+                        i
+                        for i, brk in enumerate(po_format._possible_breaks(classes))
+                        if brk == po_format._POSSIBLE
+                    ]
+                    assert po_format._fast_opportunities(text) == expected, (classes, text)
+                    checked += 1
+    assert checked > 10_000
+
+
+def test_fast_engine_matches_libunistring() -> None:
+    lib = _libunistring()
+    if lib is None:
+        pytest.skip("libunistring is not installed")
+    rnd = random.Random(11)
+    pool = [chr(c) for c in range(0x20, 0x7F)] + list(
+        f"{NBSP}{NNBSP}«»‘’“”…—–‐\u00ad\u3000、。「」（）中文한국Ωéàç€" + "    "
+    )
+    fast = 0
+    for _ in range(3000):
+        text = "".join(rnd.choice(pool) for _ in range(rnd.randint(1, 90)))
+        width, start = rnd.randint(1, 40), rnd.randint(0, 10)
+        data = text.encode("utf-8")
+        out = ctypes.create_string_buffer(len(data))
+        lib.u8_width_linebreaks(data, len(data), width, start, 0, None, b"UTF-8", out)
+        starts = [i for i, b in enumerate(data) if b & 0xC0 != 0x80]
+        expected = [k for k, offset in enumerate(starts) if out.raw[offset] == po_format._POSSIBLE]
+        codes = text.translate(po_format._CODE_TABLE)
+        if po_format._COMPLEX.search(codes):
+            continue
+        fast += 1
+        columns = [0]
+        for char in text:
+            columns.append(columns[-1] + po_format._char_props(char)[1])
+        opportunities = po_format._fast_opportunities(codes)
+        cuts = po_format._fit_cuts(opportunities, columns, width, start)
+        assert cuts == expected, repr(text)
+    assert fast > 2500
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(
+    raw=_MIXED_TEXT,
+    width=st.integers(min_value=1, max_value=100),
+    start=st.integers(min_value=0, max_value=30),
+)
+def test_fast_cuts_equal_reference_cuts(raw: str, width: int, start: int) -> None:
+    for portion in re.findall(r"[^\n]*\n|[^\n]+", raw) or [""]:
+        expected = po_format._reference_cuts(portion, [False] * len(portion), width, start)
+        assert po_format._Portion(portion, None).cuts(width, start) == expected
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(
+    value=_MIXED_TEXT,
+    prefix=st.sampled_from(["", "#~ ", "#| ", "#~| "]),
+    name=st.sampled_from(["msgid", "msgstr", "msgctxt", "msgid_plural", "msgstr[1]"]),
+    wrap=st.sampled_from([True, True, True, False]),
+    page_width=st.sampled_from([79, 79, 79, 10, 30, 76, 77, 78, 80, 120]),
+    fmt=st.sampled_from([None, None, "python", "python-brace", "c"]),
+)
+def test_wrap_equals_the_character_by_character_layout(
+    value: str, prefix: str, name: str, wrap: bool, page_width: int, fmt: str | None
+) -> None:
+    expected = reference_wrap(prefix, name, value, wrap, page_width, fmt)
+    assert po_format._wrap(prefix, name, value, wrap, page_width, fmt) == expected
+    # A second call is answered by the cache: same lines, and a list of its own.
+    again = po_format._wrap(prefix, name, value, wrap, page_width, fmt)
+    assert again == expected
+    again.append("mutated")
+    assert po_format._wrap(prefix, name, value, wrap, page_width, fmt) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt"),
+    [
+        ("\u05d0\u05d1-\u05d2 \u05d3\u05d4\u2010\u05d5 " * 8, None),  # LB21a: Hebrew + hyphen
+        ("🇫🇷🇺🇦🇫🇷 🇫🇷🇺🇦🇫🇷🇺🇦 x🇫🇷🇺" * 6, None),  # LB30a: regional indicators pair up
+        ("e\u0301\u0301 \u0301x (\u0301 y \u0301\u0301 " * 8, None),  # LB9, LB10: marks
+        ("a \u200dy 👍\u200d🔥 x\u200d-\u200dy (\u200d) " * 8, None),  # LB8a, LB9: joiners
+        ("a\u200bb\u200b \u200b c \u200b\u200b-d( \u200b " * 8, None),  # LB8: zero width space
+        ("ab\u2028cd \u2029 e\x0c \u2028\u2028f " * 8, None),  # mandatory breaks
+        ("%(first name)s and %(last name)s, 100% of %d items; " * 4, "python"),
+        ("{0} and {x:>10} and {y.z} and {w[0]}; " * 5, "python-brace"),
+    ],
+)
+def test_wrap_applies_the_rules_outside_the_fast_engine(value: str, fmt: str | None) -> None:
+    # Strings the fast engine must hand over to the per-character one, at every width.
+    for page_width in range(8, 60):
+        expected = reference_wrap("", "msgid", value, True, page_width, fmt)
+        assert po_format._wrap("", "msgid", value, True, page_width, fmt) == expected, page_width
+
+
+def _boundary_values() -> list[str]:
+    """Strings that end right at, or one column past, the edge of a line.
+
+    ``msgid "`` + text + ``"`` reaches column 79 when the text is 71 columns
+    wide; a continuation line holds 77.  Each filler is tried at every width
+    around both edges, with spaces to break at and escapes, tabs, no-break
+    spaces, accented and two-column characters next to the edge.
+    """
+    tails = ["", "\\", '"', "\t", "é", NBSP, "中", "中文", "x\n", " \\n", "a b", "😀", "-x", "/"]
+    values = []
+    for tail in tails:
+        for size in range(66, 84):
+            for filler in ("x" * size, ("word " * 20)[:size], ("mot-clé " * 20)[:size]):
+                values.append(filler + tail)
+                values.append("a " + filler[2:] + tail)
+    return values
+
+
+@needs_gettext
+def test_line_edges_match_msgcat(tmp_path: Path) -> None:
+    values = _boundary_values()
+    entries = [
+        polib.POEntry(msgid=f"{i:04d} {value}", msgstr=value, msgctxt="c" if i % 3 == 0 else None)
+        for i, value in enumerate(values)
+    ]
+    entries += [
+        polib.POEntry(msgid=f"old {i:04d} {value}", msgstr=value, obsolete=True)
+        for i, value in enumerate(values[::7])
+    ]
+    text = format_po(new_catalog(*entries))
+    assert_msgcat_fixpoint(text, tmp_path)
+    # The catalog does straddle the edges: some lines end exactly at column 79.
+    assert any(len(line) == 79 for line in text.split("\n") if line.startswith('"'))
+    assert any(len(line) == 79 for line in text.split("\n") if line.startswith('msgstr "'))
 
 
 # --------------------------------------------------------------------------
