@@ -312,6 +312,7 @@ class StepReport:
     from_cache: dict[str, int] = field(default_factory=dict)
     published: int = 0  # files published, written or found up to date
     published_written: int = 0  # of which actually (re)written
+    notes: list[str] = field(default_factory=list)  # things the user should know
 
     @property
     def files_written(self) -> int:
@@ -342,6 +343,11 @@ def extract(
             _extract_one(project, source, languages, report, memory)
             progress.advance()
         progress.finish()
+    report.notes += [
+        f"{path}: no part of the transcript uses this catalog any more (its translations "
+        "were carried over); delete it when you no longer need it"
+        for path in memory.stale
+    ]
     return report
 
 
@@ -363,7 +369,7 @@ def _extract_one(
     for language in languages:
         po_path = catalog.catalog_path(project.translations_dir, language, document.name)
         existing = catalog.load_catalog(po_path, language)
-        compendium = memory.compendium(source, language)
+        compendium = memory.compendium(source, language, po_path)
         merged = catalog.merge(template, existing.po if existing else None, language, compendium)
         fingerprint = existing.fingerprint if existing else None
         if catalog.save_with_revision_date(merged, po_path, fingerprint, "PO-Revision-Date"):
@@ -384,18 +390,25 @@ class _PartMemory:
         self._project = project
         self._family: tuple[Path, str] | None = None
         self._compendia: dict[str, Compendium] = {}
+        self._old: set[Path] = set()  # the file's catalogs before this run
+        self._merged: set[Path] = set()  # those this run merges
+        self.stale: list[Path] = []  # catalogs of the file that no part uses any more
 
-    def compendium(self, source: Source, language: str) -> Callable[[str], Any] | None:
-        """The lookup for ``source``'s file in ``language``, or None for a file never split."""
+    def compendium(
+        self, source: Source, language: str, po_path: Path
+    ) -> Callable[[str], Any] | None:
+        """The lookup for ``source``'s file in ``language`` (merged into ``po_path``),
+        or None for a file that is not, and was not, split."""
         root = self._project.translations_dir
         first_part = catalog.catalog_path(root, language, part_name(source.family, 1))
         if source.part is None and not first_part.exists():
-            return None  # the usual case: a file that is not, and was not, split
+            return None  # the usual case
         if self._family != (source.path, source.family):
             self.close()
             self._family = (source.path, source.family)
         if language not in self._compendia:
             self._compendia[language] = self._build(source.family, language)
+        self._merged.add(po_path)
         return self._compendia[language].lookup
 
     def _build(self, family: str, language: str) -> Compendium:
@@ -408,12 +421,16 @@ class _PartMemory:
             loaded = catalog.load_catalog(path, language)
             if loaded is not None:
                 compendium.add(loaded.po)
+                self._old.add(path)
         return compendium
 
     def close(self) -> None:
+        """Done with the current file: free its compendia, note its unused catalogs."""
         for compendium in self._compendia.values():
             compendium.close()
         self._compendia = {}
+        self.stale += sorted(self._old - self._merged)
+        self._old, self._merged = set(), set()
 
     def __enter__(self) -> _PartMemory:
         return self
@@ -767,6 +784,7 @@ def run(
             _checked=True,
         )
     report.written |= translated.written | published.written
+    report.notes += translated.notes + published.notes
     report.translated, report.from_cache = translated.translated, translated.from_cache
     report.published, report.published_written = published.published, published.published_written
     return report

@@ -185,12 +185,18 @@ def _offer_missing_models(project: Any, languages: list[str], yes: bool, quiet: 
 def _summary(report: Any, quiet: bool) -> None:
     if quiet:
         return
+    _notes(report)
     for language, count in report.translated.items():
         cached = report.from_cache.get(language, 0)
         typer.echo(
             f"{language}: {count} segments machine-translated, {cached} from cache", err=True
         )
     typer.echo(f"{report.files_written} files written", err=True)
+
+
+def _notes(report: Any) -> None:
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
 
 
 def _run_summary(
@@ -272,7 +278,9 @@ def run(
             tmx_include_machine=tmx_include_machine,
         )
     summary = _run_summary(report, len(found), languages, time.perf_counter() - started)
-    if not quiet and not run_summary_table(summary):
+    if not quiet and run_summary_table(summary):
+        _notes(report)
+    else:
         _summary(report, quiet)
     if as_json:
         typer.echo(json.dumps(summary))

@@ -213,11 +213,18 @@ def test_reviews_follow_sentences_when_part_boundaries_move(
             entry.flags.remove("fuzzy")
             reviewed[entry.msgid] = entry.msgstr
         po.save()
+    before = {p.name: p.read_bytes() for p in (workdir / "translations" / "fr").glob("*.po")}
     monkeypatch.setenv("PIPELINE_PART_BYTES", str(3 * small_parts))
-    result = run("run", "big.txt", "--to", "fr", "--quiet", cwd=workdir)
+    result = run("run", "big.txt", "--to", "fr", cwd=workdir)
     assert result.returncode == 0, result.stderr
     parts = plan_parts(workdir / "big.txt")
-    assert 1 < len(parts) < len(list((workdir / "translations" / "fr").glob("*.po")))
+    catalogs = sorted((workdir / "translations" / "fr").glob("*.po"))
+    assert 1 < len(parts) < len(catalogs)
+    stale = [p.name for p in catalogs[len(parts) :]]  # left untouched, and the user told
+    noted = re.findall(r"^note: \S*/(big\.part-\d+\.po): no part", result.stderr, re.M)
+    assert noted == stale, result.stderr
+    for name in stale:
+        assert (workdir / "translations" / "fr" / name).read_bytes() == before[name]
     found: dict[str, str] = {}
     for part in parts:
         po_path = workdir / "translations" / "fr" / f"big.part-{part.number:04d}.po"
