@@ -15,13 +15,11 @@ transcript's catalogs does not need memory in proportion.
 from __future__ import annotations
 
 import json
-import sqlite3
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.catalog import state_rank
+from pipeline.scratch import ScratchDatabase
 
 if TYPE_CHECKING:
     import polib
@@ -48,15 +46,11 @@ WHERE excluded.rank > entries.rank
 """
 
 
-class Compendium:
+class Compendium(ScratchDatabase):
     """Translated entries of several catalogs, looked up by exact msgid."""
 
     def __init__(self) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="pipeline-compendium-")
-        self._db = sqlite3.connect(Path(self._dir.name) / "compendium.sqlite3")
-        self._db.execute("PRAGMA journal_mode=OFF")
-        self._db.execute("PRAGMA synchronous=OFF")
-        self._db.execute(_SCHEMA)
+        super().__init__("compendium", _SCHEMA)
         self.size = 0
 
     def add(self, entries: Iterable[polib.POEntry]) -> None:
@@ -97,13 +91,3 @@ class Compendium:
             comment=comment,
             previous_msgid=previous_msgid,
         )
-
-    def close(self) -> None:
-        self._db.close()
-        self._dir.cleanup()
-
-    def __enter__(self) -> Compendium:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

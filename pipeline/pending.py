@@ -15,10 +15,10 @@ was translated is the MT cache (:mod:`pipeline.mtcache`).
 
 from __future__ import annotations
 
-import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from pipeline.scratch import ScratchDatabase
 
 _SCHEMA = """
 CREATE TABLE pending (
@@ -29,20 +29,12 @@ CREATE TABLE pending (
 """
 
 
-class PendingSentences:
+class PendingSentences(ScratchDatabase):
     """A deduplicated, ordered set of sentences with their translations once known."""
 
     def __init__(self, directory: Path | None = None) -> None:
         """Create the scratch database in a new temporary directory (under ``directory``)."""
-        self._tmp = tempfile.TemporaryDirectory(prefix="pipeline-pending-", dir=directory)
-        try:
-            self._db = sqlite3.connect(Path(self._tmp.name) / "pending.sqlite3")
-            self._db.execute("PRAGMA journal_mode=OFF")
-            self._db.execute("PRAGMA synchronous=OFF")
-            self._db.execute(_SCHEMA)
-        except BaseException:
-            self._tmp.cleanup()
-            raise
+        super().__init__("pending", _SCHEMA, directory)
 
     def add(self, sentences: Iterable[str]) -> None:
         """Add sentences; ones already present keep their place (first seen first)."""
@@ -89,14 +81,3 @@ class PendingSentences:
             "SELECT translation FROM pending WHERE sentence = ?", (sentence,)
         ).fetchone()
         return row[0] if row else None
-
-    def close(self) -> None:
-        """Close and delete the scratch database."""
-        self._db.close()
-        self._tmp.cleanup()
-
-    def __enter__(self) -> PendingSentences:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

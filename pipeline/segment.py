@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.document import Segment
+from pipeline.scratch import ScratchDatabase
 
 __all__ = ["gaps", "split_sentences", "supported_language"]
 
@@ -138,7 +139,10 @@ def sentences_of(text: str, language: str = "en") -> tuple[Segment, ...]:
     return tuple(split_sentences(text, language))
 
 
-class SegmentMemo:
+_MEMO_SCHEMA = "CREATE TABLE cuts (key BLOB PRIMARY KEY, bounds BLOB) WITHOUT ROWID"
+
+
+class SegmentMemo(ScratchDatabase):
     """Segmentations of the blocks seen so far in a run, kept in a scratch SQLite file.
 
     ``pipeline run`` segments every block twice: to extract the catalogs, then
@@ -150,15 +154,7 @@ class SegmentMemo:
     """
 
     def __init__(self) -> None:
-        import sqlite3
-        import tempfile
-        from pathlib import Path
-
-        self._tmp = tempfile.TemporaryDirectory(prefix="pipeline-segments-")
-        self._db = sqlite3.connect(Path(self._tmp.name) / "segments.sqlite3")
-        self._db.execute("PRAGMA journal_mode=OFF")
-        self._db.execute("PRAGMA synchronous=OFF")
-        self._db.execute("CREATE TABLE cuts (key BLOB PRIMARY KEY, bounds BLOB) WITHOUT ROWID")
+        super().__init__("segments", _MEMO_SCHEMA)
 
     @staticmethod
     def _key(text: str, language: str) -> bytes:
@@ -182,16 +178,6 @@ class SegmentMemo:
         bounds = array("q", [offset for seg in segments for offset in (seg.start, seg.end)])
         self._db.execute("INSERT OR IGNORE INTO cuts VALUES (?, ?)", (key, bounds.tobytes()))
         return segments
-
-    def close(self) -> None:
-        self._db.close()
-        self._tmp.cleanup()
-
-    def __enter__(self) -> SegmentMemo:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def split_sentences(text: str, language: str = "en") -> list[Segment]:

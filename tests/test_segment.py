@@ -548,3 +548,25 @@ def test_segments_are_stable(text: str) -> None:
     first = split_sentences(text, "en")
     split_sentences(text + " Other text. More.", "fr")
     assert split_sentences(text, "en") == first
+
+
+def test_segment_memo_segments_each_block_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run-wide memo returns exactly what the segmenter does, computing it only once."""
+    from pipeline import segment
+    from pipeline.segment import SegmentMemo, split_sentences
+
+    calls: list[str] = []
+
+    def counting(text: str, language: str = "en") -> tuple:
+        calls.append(text)
+        return tuple(split_sentences(text, language))
+
+    monkeypatch.setattr(segment, "sentences_of", counting)
+    blocks = ["Good morning. Thank you, Mr. President.", "Hello!  How are you?", "Done"]
+    with SegmentMemo() as memo:
+        first = [memo.sentences(text) for text in blocks]
+        again = [memo.sentences(text) for text in blocks]
+        in_french = memo.sentences(blocks[0], "fr")
+    assert first == again == [tuple(split_sentences(text)) for text in blocks]
+    assert in_french == tuple(split_sentences(blocks[0], "fr"))
+    assert calls == [*blocks, blocks[0]]  # once per (block, language)
