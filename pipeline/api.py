@@ -280,7 +280,10 @@ def _locked_unless(project: Project, held: bool) -> contextlib.AbstractContextMa
 
 
 def _prepare(
-    project: Project, sources: Sequence[Source], languages: Sequence[str]
+    project: Project,
+    sources: Sequence[Source],
+    languages: Sequence[str],
+    progress: Progress | None = None,
 ) -> list[Source]:
     """Fail before writing anything: languages, then every source file (or part of one);
     return the sources with large files split into parts."""
@@ -290,8 +293,12 @@ def _prepare(
         if language == project.source_language:
             raise UserError(f"--to {language}: same as the source language")
     expanded = split_large_sources(sources, project.encoding)
+    progress = progress or Progress()
+    progress.start("Reading", len(expanded))
     for source in expanded:
         load_document(source, project)  # raises UserError on unreadable input
+        progress.advance()
+    progress.finish()
     return expanded
 
 
@@ -334,7 +341,7 @@ def extract(
 ) -> StepReport:
     """Write each document's POT template and merge it into its PO files (no translation)."""
     if not _checked:
-        sources = _prepare(project, sources, languages)
+        sources = _prepare(project, sources, languages, progress)
     report = StepReport()
     progress = progress or Progress()
     with _locked_unless(project, held=_checked), _PartMemory(project) as memory:
@@ -481,7 +488,7 @@ def translate(
     file. Memory is bounded by the distinct pending sentences, not the corpus.
     """
     if not _checked:
-        sources = _prepare(project, sources, languages)
+        sources = _prepare(project, sources, languages, progress)
     routes = required_routes(project, languages)
     report = StepReport()
     progress = progress or Progress()
@@ -694,7 +701,7 @@ def publish(
     if unknown:
         raise UserError(f"unknown format {unknown[0]!r}; choose from {', '.join(writers.FORMATS)}")
     if not _checked:
-        sources = _prepare(project, sources, languages)
+        sources = _prepare(project, sources, languages, progress)
     report = StepReport()
     progress = progress or Progress()
     with _locked_unless(project, held=_checked):
@@ -762,7 +769,7 @@ def run(
     tmx_include_machine: bool = False,
 ) -> StepReport:
     """extract + translate + publish, checking every input and model before writing."""
-    sources = _prepare(project, sources, languages)
+    sources = _prepare(project, sources, languages, progress)
     required_routes(project, languages)
     with locked(project), _segmenting_once():
         report = extract(project, sources, languages, progress, _checked=True)

@@ -180,7 +180,7 @@ def test_run_on_a_terminal_ends_with_a_summary_table(workdir: Path, model_store:
     )
     assert result.returncode == 0, result.stdout
     screen = result.stdout
-    assert "Translating en→fr" in screen and "Run summary" in screen
+    assert "Reading" in screen and "Translating en→fr" in screen and "Run summary" in screen
     row = next(line for line in screen.splitlines() if line.startswith("│ fr "))
     assert [cell.strip() for cell in row.strip("│").split("│")][:4] == ["fr", "36", "36", "0"]
     assert "1 document · 6 files written" in screen
