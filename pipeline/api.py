@@ -21,6 +21,7 @@ import contextlib
 import contextvars
 import fnmatch
 import glob
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from pipeline.mtcache import TranslationCache
     from pipeline.pending import PendingSentences
     from pipeline.publish import PublishedFile
+    from pipeline.publish.manifest import PublishedManifest
     from pipeline.segment import SegmentMemo
 
 LOCK_FILE = ".pipeline.lock"
@@ -722,6 +724,8 @@ def publish(
                     manifest.record(files)
                     report.count_published(files)
                 progress.advance()
+            if manifest is not None:
+                _remove_stale_part_outputs(manifest, sources, languages)
         finally:
             if manifest is not None:
                 manifest.close()
@@ -729,6 +733,15 @@ def publish(
         if report.published:
             writers.write_index(project.output_dir)
     return report
+
+
+def _remove_stale_part_outputs(
+    manifest: PublishedManifest, sources: Sequence[Source], languages: Sequence[str]
+) -> None:
+    """Outputs of parts a large file no longer has (it was cut differently, or is no
+    longer cut) leave the output directory and the index."""
+    for family, group in itertools.groupby(sources, key=lambda s: s.family):
+        manifest.remove_stale_parts(family, {s.name for s in group}, languages)
 
 
 def _translated_documents(

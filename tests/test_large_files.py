@@ -225,6 +225,12 @@ def test_reviews_follow_sentences_when_part_boundaries_move(
     assert noted == stale, result.stderr
     for name in stale:
         assert (workdir / "translations" / "fr" / name).read_bytes() == before[name]
+    # Outputs are generated files: those of parts that no longer exist are removed,
+    # from the output directory and from the index.
+    outputs = sorted(p.name for p in (workdir / "output" / "fr").glob("big.part-*.txt"))
+    assert outputs == [f"big.part-{part.number:04d}.txt" for part in parts]
+    index = (workdir / "output" / "index.html").read_text("utf-8")
+    assert index.count('data-document="big.part-') == len(parts)
     found: dict[str, str] = {}
     for part in parts:
         po_path = workdir / "translations" / "fr" / f"big.part-{part.number:04d}.po"

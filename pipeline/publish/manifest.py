@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS published (
     document TEXT NOT NULL,
     language TEXT NOT NULL,
     reviewed_ratio REAL NOT NULL
-) WITHOUT ROWID
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS published_document ON published (document);
 """
 
 
@@ -68,7 +69,7 @@ class PublishedManifest:
         self.output_dir = Path(output_dir)
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.output_dir / MANIFEST_FILE, timeout=60)
-        self._db.execute(_SCHEMA)
+        self._db.executescript(_SCHEMA)
         self._import_legacy()
 
     def _relative(self, path: Path | str) -> str:
@@ -94,6 +95,36 @@ class PublishedManifest:
         with self._db:
             self._db.executemany("DELETE FROM published WHERE path = ?", missing)
         return len(missing)
+
+    def remove_stale_parts(
+        self, file_name: str, current: set[str], languages: Iterable[str]
+    ) -> list[Path]:
+        """Delete the outputs of a file's parts (or of the whole file) that are no longer
+        documents of the run, in ``languages``; return the files deleted.
+
+        When a large transcript is cut into other parts (or stops being cut), the
+        outputs published for the old ``<name>.part-NNNN`` (or ``<name>``) would
+        otherwise linger in the output directory and in the index. They are
+        generated files, rewritten by every run, so they are removed like a
+        build removes stale outputs; the translators' catalogs are never touched.
+        """
+        pattern = _glob_escape(file_name) + ".part-[0-9][0-9][0-9][0-9]"
+        languages = list(languages)
+        rows = self._db.execute(
+            "SELECT path, document, language FROM published WHERE document = ? OR document GLOB ?",
+            (file_name, pattern),
+        ).fetchall()
+        stale = [
+            path
+            for path, document, language in rows
+            if document not in current and language in languages
+        ]
+        for path in stale:
+            with contextlib.suppress(FileNotFoundError):
+                (self.output_dir / path).unlink()
+        with self._db:
+            self._db.executemany("DELETE FROM published WHERE path = ?", [(p,) for p in stale])
+        return [self.output_dir / path for path in stale]
 
     def counts(self) -> tuple[int, int]:
         """(distinct documents, distinct document-language pairs) recorded."""
@@ -128,6 +159,11 @@ class PublishedManifest:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _glob_escape(text: str) -> str:
+    """``text`` matched literally by SQLite's GLOB (``*``, ``?`` and ``[`` in brackets)."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
 
 
 class _LegacyFile:
