@@ -51,7 +51,6 @@ class Compendium(ScratchDatabase):
 
     def __init__(self) -> None:
         super().__init__("compendium", _SCHEMA)
-        self.size = 0
 
     def add(self, entries: Iterable[polib.POEntry]) -> None:
         """Add the translated entries (active or obsolete) of a catalog."""
@@ -70,7 +69,6 @@ class Compendium(ScratchDatabase):
         ]
         with self._db:
             self._db.executemany(_ADD, rows)
-        self.size += len(rows)
 
     def lookup(self, msgid: str) -> polib.POEntry | None:
         """The best translation of exactly ``msgid``, as an active entry, or None."""

@@ -14,6 +14,7 @@ Nothing here translates or segments: the result is plain data.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zlib
 from collections.abc import Iterable
@@ -255,8 +256,6 @@ _READ_CHUNK = 1 << 20
 
 def part_bytes() -> int:
     """The minimum part size: PART_BYTES, or ``PIPELINE_PART_BYTES`` (tests, tuning)."""
-    import os
-
     try:
         return max(1024, int(os.environ.get("PIPELINE_PART_BYTES", PART_BYTES)))
     except ValueError:

@@ -51,18 +51,18 @@ def entries(rows: Iterable) -> Iterator[Entry]:
     ``rows`` are :class:`~pipeline.publish.manifest.ManifestRow` items (paths
     relative to the output directory); formats are listed in canonical order.
     """
-    from pipeline.publish import labels as lab
-
     for (document, language), group in itertools.groupby(
         rows, key=lambda row: (row.document, row.language)
     ):
-        items = list(group)
-        yield _entry(document, language, items[-1].reviewed_ratio, items, lab)
+        yield _entry(document, language, list(group))
 
 
-def _entry(document: str, language: str, ratio: float, items: list, lab) -> Entry:
+def _entry(document: str, language: str, items: list) -> Entry:
+    """One index row: the files of ``document`` in ``language``, with its review share."""
     from pipeline.publish import FORMATS
+    from pipeline.publish import labels as lab
 
+    ratio = items[-1].reviewed_ratio
     files = sorted(
         {(item.format, quote(item.path, safe="/")) for item in items if item.format in FORMATS},
         key=lambda f: FORMATS.index(f[0]),
