@@ -698,10 +698,7 @@ def publish(
     from pipeline import publish as writers
     from pipeline.publish.manifest import PublishedManifest
 
-    formats = tuple(formats or writers.DEFAULT_FORMATS)
-    unknown = [f for f in formats if f not in writers.FORMATS]
-    if unknown:
-        raise UserError(f"unknown format {unknown[0]!r}; choose from {', '.join(writers.FORMATS)}")
+    formats = writers.check_formats(formats or writers.DEFAULT_FORMATS)
     if not _checked:
         sources = _prepare(project, sources, languages, progress)
     report = StepReport()
