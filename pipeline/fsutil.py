@@ -20,19 +20,35 @@ from typing import IO
 def atomic_open(path: Path, mode: str = "wb", encoding: str | None = None) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success it atomically becomes ``path``."""
     path = Path(path)
+    with _temporary_beside(path, mode, encoding) as (f, tmp_name):
+        yield f
+        _commit(f, tmp_name, path)
+
+
+@contextlib.contextmanager
+def _temporary_beside(path: Path, mode: str, encoding: str | None) -> Iterator[tuple[IO, str]]:
+    """A temporary file in ``path``'s directory (same file system: ``os.replace`` is atomic).
+
+    The block either moves it into place with :func:`_commit` or leaves it to be
+    deleted, as it is when the block fails.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, mode, encoding=encoding, newline="" if "b" not in mode else None) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        _keep_mode(path, tmp_name)
-        os.replace(tmp_name, path)
-    except BaseException:
+            yield f, tmp_name
+    finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
-        raise
+
+
+def _commit(f: IO, tmp_name: str, path: Path) -> None:
+    """Flush the temporary file to disk, close it and rename it to ``path``."""
+    f.flush()
+    os.fsync(f.fileno())
+    f.close()
+    _keep_mode(path, tmp_name)
+    os.replace(tmp_name, path)
 
 
 def _keep_mode(path: Path, tmp_name: str) -> None:
@@ -57,14 +73,15 @@ def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
     atomic_write_bytes(path, text.encode(encoding))
 
 
-def write_if_changed(path: Path, text: str, encoding: str = "utf-8") -> bool:
-    """Atomically write ``text`` unless ``path`` already holds exactly it; return True if written.
+def write_if_changed(path: Path, content: str | bytes, encoding: str = "utf-8") -> bool:
+    """Atomically write ``content`` (text or bytes) unless ``path`` already holds exactly it;
+    return True if written.
 
     Re-runs on unchanged input must leave files (and their mtimes) alone, so
     that editors, ``make`` and version control see no spurious change.
     """
-    data = text.encode(encoding)
-    with contextlib.suppress(FileNotFoundError):
+    data = content.encode(encoding) if isinstance(content, str) else content
+    with contextlib.suppress(FileNotFoundError, IsADirectoryError):
         if Path(path).read_bytes() == data:
             return False
     atomic_write_bytes(path, data)
@@ -76,21 +93,11 @@ def write_chunks_if_changed(path: Path, chunks: Iterable[str], encoding: str = "
     ``generate``): the pieces go straight to a temporary file, so the whole text is never
     in memory; it replaces ``path`` only if the bytes differ. True if written."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
-            for chunk in chunks:
-                f.write(chunk)
-            f.flush()
-            os.fsync(f.fileno())
+    with _temporary_beside(path, "w", encoding) as (f, tmp_name):
+        for chunk in chunks:
+            f.write(chunk)
+        f.flush()
         if path.is_file() and filecmp.cmp(tmp_name, path, shallow=False):
-            os.unlink(tmp_name)
             return False
-        _keep_mode(path, tmp_name)
-        os.replace(tmp_name, path)
+        _commit(f, tmp_name, path)
         return True
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise

@@ -16,7 +16,6 @@ python-docx and translate-toolkit load only when their format is asked for.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from pipeline.document import TranslatedDocument
 from pipeline.errors import UserError
-from pipeline.fsutil import atomic_write_bytes, write_chunks_if_changed, write_if_changed
+from pipeline.fsutil import write_chunks_if_changed, write_if_changed
 
 FORMATS: tuple[str, ...] = (
     "txt",
@@ -132,15 +131,6 @@ def output_paths(
     return paths
 
 
-def write_bytes_if_changed(path: Path, data: bytes) -> bool:
-    """Atomically write ``data`` unless ``path`` already holds exactly it; True if written."""
-    with contextlib.suppress(FileNotFoundError, IsADirectoryError):
-        if Path(path).read_bytes() == data:
-            return False
-    atomic_write_bytes(path, data)
-    return True
-
-
 def _renderers(include_machine_in_tmx: bool) -> dict[str, Callable]:
     """Format -> function(view) returning str (text formats) or bytes (docx)."""
     from pipeline.publish import docx, exchange, html, text
@@ -188,14 +178,15 @@ def publish_document(
     return published
 
 
-def _write(path: Path, content: str | bytes) -> bool:
-    """Write text or bytes unless unchanged; a directory in the way is a UserError."""
+def _write(path: Path, content: str | bytes | Iterable[str]) -> bool:
+    """Write text, bytes or text chunks unless unchanged; a directory in the way, or any
+    other write failure, is a UserError."""
     if path.is_dir():
         raise UserError(f"cannot write {path}: a directory of that name is in the way")
     try:
-        if isinstance(content, bytes):
-            return write_bytes_if_changed(path, content)
-        return write_if_changed(path, content)
+        if isinstance(content, (str, bytes)):
+            return write_if_changed(path, content)
+        return write_chunks_if_changed(path, content)
     except OSError as error:
         raise UserError(f"cannot write {path}: {error.strerror or error}") from error
 
@@ -211,13 +202,8 @@ def write_index(output_dir: Path, published: Iterable[PublishedFile] = ()) -> Pa
     from pipeline.publish.manifest import PublishedManifest
 
     path = Path(output_dir) / "index.html"
-    if path.is_dir():
-        raise UserError(f"cannot write {path}: a directory of that name is in the way")
     with PublishedManifest(Path(output_dir)) as manifest:
         manifest.record(published)
         manifest.prune()
-        try:
-            write_chunks_if_changed(path, render_index(manifest))
-        except OSError as error:
-            raise UserError(f"cannot write {path}: {error.strerror or error}") from error
+        _write(path, render_index(manifest))
     return path
