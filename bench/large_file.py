@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -29,28 +28,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from memory_scale import sentence_pool, training_texts  # noqa: E402
-
-HEADER = (
-    "Press conference\n\nLarge archive transcript\n\nby NATO Secretary General\n\n"
-    "* 18 Feb. 2021 -\n* Last updated: 18 Feb. 2021 18:22\n\n(As delivered)\n\n"
-)
-
-
-def write_transcript(path: Path, size: int, seed: int = 0) -> int:
-    """About ``size`` bytes of transcript, written paragraph by paragraph; return its size."""
-    pool = [s for s in sentence_pool() if "•" not in s]
-    rng = random.Random(seed)
-    total = 0
-    with path.open("w", encoding="utf-8") as out:
-        out.write(HEADER)
-        number = 0
-        while total < size:
-            number += 1
-            paragraph = " ".join(rng.sample(pool, rng.randint(1, 3)))
-            paragraph += f" This is statement {number} of the session.\n\n"
-            out.write(paragraph)
-            total += len(paragraph.encode("utf-8"))
-    return path.stat().st_size
 
 
 def run_once(work: Path, store: Path, formats: str, timeout: float) -> tuple[float, float, int]:
@@ -81,7 +58,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from pipeline.ingest import plan_parts
-    from pipeline.testing import build_test_package_dir
+    from pipeline.testing import build_test_package_dir, write_long_transcript
+
+    pool = [s for s in sentence_pool() if "•" not in s]  # no header bullets in the body
 
     tmp = Path(tempfile.mkdtemp(prefix="pipeline-large-"))
     rows = []
@@ -91,7 +70,7 @@ def main() -> None:
         for size_mb in (float(s) for s in args.sizes.split(",")):
             work = tmp / f"run-{size_mb:g}"
             work.mkdir()
-            size = write_transcript(work / "big.txt", int(size_mb * 1e6))
+            size = write_long_transcript(work / "big.txt", int(size_mb * 1e6), pool)
             parts = len(plan_parts(work / "big.txt")) or 1
             print(f"{size / 1e6:.1f} MB, {parts} parts; running pipeline ...", flush=True)
             seconds, rss, code = run_once(work, store, args.formats, args.timeout)

@@ -43,7 +43,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -142,6 +142,37 @@ def word_by_word(sentence: str, glossary: Mapping[str, str] = DEFAULT_GLOSSARY) 
     Argos's own decoder also turns ``_`` into a space, so avoid underscores.
     """
     return " ".join(glossary.get(word, word) for word in sentence.split(" ") if word)
+
+
+LONG_TRANSCRIPT_HEADER = (
+    "Press conference\n\nLarge archive transcript\n\nby NATO Secretary General\n\n"
+    "* 18 Feb. 2021 -\n* Last updated: 18 Feb. 2021 18:22\n\n(As delivered)\n\n"
+)
+
+
+def write_long_transcript(path: Path, size: int, sentences: Sequence[str], seed: int = 0) -> int:
+    """Write about ``size`` bytes of transcript to ``path``; return its size in bytes.
+
+    A NATO header, then paragraphs of 1–3 of ``sentences`` (random, seeded)
+    each ending with a numbered sentence of its own, so the catalogs grow with
+    the file as they do with a real one. Written paragraph by paragraph: a
+    200 MB file is never in memory (``bench/large_file.py``,
+    ``tests/test_large_files.py``).
+    """
+    import random
+
+    rng = random.Random(seed)
+    total = 0
+    with Path(path).open("w", encoding="utf-8") as out:
+        out.write(LONG_TRANSCRIPT_HEADER)
+        number = 0
+        while total < size:
+            number += 1
+            paragraph = " ".join(rng.sample(sentences, rng.randint(1, 3)))
+            paragraph += f" This is statement {number} of the session.\n\n"
+            out.write(paragraph)
+            total += len(paragraph.encode("utf-8"))
+    return Path(path).stat().st_size
 
 
 def build_test_package(

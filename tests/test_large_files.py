@@ -16,16 +16,11 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, run_cli
 
 from pipeline import ingest
 from pipeline.ingest import Part, plan_parts, read_part
-from pipeline.testing import word_by_word
-
-HEADER = (
-    "Press conference\n\nLarge archive transcript\n\nby NATO Secretary General\n\n"
-    "* 18 Feb. 2021 -\n* Last updated: 18 Feb. 2021 18:22\n\n(As delivered)\n\n"
-)
+from pipeline.testing import LONG_TRANSCRIPT_HEADER, word_by_word, write_long_transcript
 
 
 def sentence_pool() -> list[str]:
@@ -42,19 +37,8 @@ def sentence_pool() -> list[str]:
 
 
 def big_transcript(path: Path, size: int, seed: int = 0) -> Path:
-    """A transcript of about ``size`` bytes: the header, then numbered paragraphs."""
-    pool = sentence_pool()
-    rng = random.Random(seed)
-    paragraphs = [HEADER]
-    total = len(HEADER)
-    number = 0
-    while total < size:
-        number += 1
-        paragraph = " ".join(rng.sample(pool, rng.randint(1, 3)))
-        paragraph += f" This is statement {number} of the session.\n\n"
-        paragraphs.append(paragraph)
-        total += len(paragraph)
-    path.write_text("".join(paragraphs), encoding="utf-8")
+    """A transcript of about ``size`` bytes (see :func:`pipeline.testing.write_long_transcript`)."""
+    write_long_transcript(path, size, sentence_pool(), seed)
     return path
 
 
@@ -148,20 +132,9 @@ def test_bad_byte_in_a_later_part_names_the_file_offset_and_line(
 # --------------------------------------------------------------------------- the CLI
 
 
-def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
 def test_large_file_runs_as_parts(workdir: Path, model_store: Path, small_parts: int) -> None:
     path = big_transcript(workdir / "big.txt", 8 * small_parts)
-    result = run("run", "big.txt", "--to", "fr", "--quiet", cwd=workdir)
+    result = run_cli("run", "big.txt", "--to", "fr", "--quiet", cwd=workdir)
     assert result.returncode == 0, result.stderr
     parts = plan_parts(path)
     assert len(parts) >= 3
@@ -191,7 +164,7 @@ def test_a_file_named_like_a_part_is_refused(
 ) -> None:
     big_transcript(workdir / "big.txt", 8 * small_parts)
     (workdir / "big.part-0002.txt").write_text("Hello there.\n", encoding="utf-8")
-    result = run("run", ".", "--to", "fr", cwd=workdir)
+    result = run_cli("run", ".", "--to", "fr", cwd=workdir)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "big.part-0002.txt" in result.stderr
     assert "large file" in result.stderr and "big.txt" in result.stderr
@@ -204,7 +177,7 @@ def test_reviews_follow_sentences_when_part_boundaries_move(
     """Reviewed translations survive a re-cut into parts of another size: the compendium
     of the file's old catalogs carries them into whichever part now holds the sentence."""
     big_transcript(workdir / "big.txt", 8 * small_parts)
-    assert run("run", "big.txt", "--to", "fr", "--quiet", cwd=workdir).returncode == 0
+    assert run_cli("run", "big.txt", "--to", "fr", "--quiet", cwd=workdir).returncode == 0
     reviewed: dict[str, str] = {}
     for po_path in sorted((workdir / "translations" / "fr").glob("big.part-*.po")):
         po = polib.pofile(str(po_path))
@@ -215,7 +188,7 @@ def test_reviews_follow_sentences_when_part_boundaries_move(
         po.save()
     before = {p.name: p.read_bytes() for p in (workdir / "translations" / "fr").glob("*.po")}
     monkeypatch.setenv("PIPELINE_PART_BYTES", str(3 * small_parts))
-    result = run("run", "big.txt", "--to", "fr", cwd=workdir)
+    result = run_cli("run", "big.txt", "--to", "fr", cwd=workdir)
     assert result.returncode == 0, result.stderr
     parts = plan_parts(workdir / "big.txt")
     catalogs = sorted((workdir / "translations" / "fr").glob("*.po"))
@@ -258,7 +231,7 @@ def repetitive_transcript(path: Path, size: int) -> Path:
     pool = sentence_pool()
     rng = random.Random(1)
     paragraphs = [" ".join(rng.sample(pool, rng.randint(1, 3))) for _ in range(300)]
-    chunks, total = [HEADER], len(HEADER)
+    chunks, total = [LONG_TRANSCRIPT_HEADER], len(LONG_TRANSCRIPT_HEADER)
     while total < size:
         chunks.append(rng.choice(paragraphs) + "\n\n")
         total += len(chunks[-1])
