@@ -102,11 +102,6 @@ class Source:
         return self.file_name or self.name
 
 
-def part_name(file_name: str, number: int) -> str:
-    """The name of a large file's part: ``speech`` → ``speech.part-0001``."""
-    return f"{file_name}.part-{number:04d}"
-
-
 def split_large_sources(sources: Sequence[Source], encoding: str = "utf-8") -> list[Source]:
     """Each large transcript replaced by its parts (see :func:`pipeline.ingest.plan_parts`).
 
@@ -115,7 +110,7 @@ def split_large_sources(sources: Sequence[Source], encoding: str = "utf-8") -> l
     streams through the pipeline in bounded memory like an archive of small
     ones, and its catalogs stay small enough for a PO editor to open.
     """
-    from pipeline.ingest import plan_parts
+    from pipeline.ingest import part_name, plan_parts
 
     expanded: list[Source] = []
     for source in sources:
@@ -408,6 +403,8 @@ class _PartMemory:
     ) -> Callable[[str], Any] | None:
         """The lookup for ``source``'s file in ``language`` (merged into ``po_path``),
         or None for a file that is not, and was not, split."""
+        from pipeline.ingest import part_name
+
         root = self._project.translations_dir
         first_part = catalog.catalog_path(root, language, part_name(source.family, 1))
         if source.part is None and not first_part.exists():
@@ -422,10 +419,11 @@ class _PartMemory:
 
     def _build(self, family: str, language: str) -> Compendium:
         from pipeline.compendium import Compendium
+        from pipeline.ingest import part_glob
 
         compendium = Compendium()
         whole = catalog.catalog_path(self._project.translations_dir, language, family)
-        parts = sorted(whole.parent.glob(glob.escape(whole.stem) + ".part-*.po"))
+        parts = sorted(whole.parent.glob(part_glob(whole.stem) + ".po"))
         for path in [whole, *parts]:
             loaded = catalog.load_catalog(path, language)
             if loaded is not None:

@@ -14,6 +14,7 @@ Nothing here translates or segments: the result is plain data.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import re
 import zlib
@@ -246,6 +247,17 @@ class Part:
     start: int
     end: int
     first_line: int
+
+
+def part_name(file_name: str, number: int) -> str:
+    """The document name of a large file's part: ``speech`` → ``speech.part-0001``."""
+    return f"{file_name}.part-{number:04d}"
+
+
+def part_glob(file_name: str) -> str:
+    """A glob matching every :func:`part_name` of ``file_name`` and nothing else; the
+    same pattern works for :mod:`glob`/:mod:`pathlib` and SQLite's ``GLOB``."""
+    return glob.escape(file_name) + ".part-[0-9][0-9][0-9][0-9]"
 
 
 PART_BYTES = 1 << 20  # a part holds at least this much text ...

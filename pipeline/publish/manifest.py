@@ -108,7 +108,9 @@ class PublishedManifest:
         generated files, rewritten by every run, so they are removed like a
         build removes stale outputs; the translators' catalogs are never touched.
         """
-        pattern = _glob_escape(file_name) + ".part-[0-9][0-9][0-9][0-9]"
+        from pipeline.ingest import part_glob
+
+        pattern = part_glob(file_name)
         languages = list(languages)
         rows = self._db.execute(
             "SELECT path, document, language FROM published WHERE document = ? OR document GLOB ?",
@@ -159,11 +161,6 @@ class PublishedManifest:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _glob_escape(text: str) -> str:
-    """``text`` matched literally by SQLite's GLOB (``*``, ``?`` and ``[`` in brackets)."""
-    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
 
 
 class _LegacyFile:
