@@ -21,7 +21,7 @@ demo: $(STAMP)
 ifneq ($(MODEL),)
 	$(BIN)/pipeline models install --file "$(MODEL)"
 endif
-	@$(BIN)/python -c "import sys; from pipeline.models import find_model; sys.exit(find_model('$(FROM)', '$(TO)') is None)" \
+	@$(BIN)/python -c "import sys; from pipeline.mt.models import find_model; sys.exit(find_model('$(FROM)', '$(TO)') is None)" \
 	  || $(BIN)/pipeline models install $(FROM) $(TO) \
 	  || { echo; echo "No $(FROM)→$(TO) model is installed and the Argos index cannot be reached."; \
 	       echo "  Online:  make demo                 (downloads the model from the Argos index)"; \

@@ -57,8 +57,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the files")
     args = parser.parse_args()
 
-    from pipeline.ingest import plan_parts
     from pipeline.testing import build_test_package_dir, write_long_transcript
+    from pipeline.text.ingest import plan_parts
 
     pool = [s for s in sentence_pool() if "•" not in s]  # no header bullets in the body
 

@@ -8,7 +8,7 @@ Segmenters compared, all rule-based and offline:
 
 * ``pysbd``: ``pysbd.Segmenter(language, clean=False, char_span=True)``, raw;
 * ``sentencex``: ``sentencex.get_sentence_boundaries(language, text)``, raw;
-* ``segment (pysbd+rules)``: :func:`pipeline.segment.split_sentences`, the
+* ``segment (pysbd+rules)``: :func:`pipeline.text.segment.split_sentences`, the
   chosen one: pysbd behind masking, extra splits, merges and windows;
 * ``sentencex+rules``: the same wrapper with sentencex in place of pysbd,
   to check whether the rules, not the library, make the difference.
@@ -44,7 +44,7 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import segment  # noqa: E402
+from pipeline.text import segment  # noqa: E402
 
 Spans = list[tuple[int, int]]  # (start, end) of each segment, whitespace trimmed
 Segmenter = Callable[[str, str], tuple[Spans, bool]]  # (spans, lossless)

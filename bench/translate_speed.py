@@ -18,7 +18,7 @@ Measured:
     downloads a model at run time) is replaced by a plain regex so that it
     runs offline; the same regex defines the sentences of (b) and (c), so all
     three translate exactly the same sentences.
-(b) our translate stage: :meth:`pipeline.engine.Engine.translate` over all
+(b) our translate stage: :meth:`pipeline.mt.engine.Engine.translate` over all
     those sentences (the same work as (a)), over the distinct ones only (what
     a run does), and the full :func:`pipeline.api.translate` path (cache
     off: reading and writing PO files, our own segmenter) on the corpus
@@ -190,11 +190,11 @@ def _catalog_entries(directory: Path) -> int:
 
 
 def measure_ray(engine: Any, sentences: Sequence[str], repeat: int) -> Timing:
-    """(b) through pipeline.distributed.RayEngine: a local Ray, one 1-CPU actor per core."""
+    """(b) through pipeline.mt.distributed.RayEngine: a local Ray, one 1-CPU actor per core."""
     import ray
 
-    from pipeline.distributed import RayEngine
-    from pipeline.engine import Route, available_cores
+    from pipeline.mt.distributed import RayEngine
+    from pipeline.mt.engine import Route, available_cores
 
     cores = engine.options.threads or available_cores()
     ray.init(num_cpus=cores, include_dashboard=False, log_to_driver=False)
@@ -212,7 +212,7 @@ def measure_raw(engine: Any, sentences: Sequence[str], repeat: int) -> Timing:
     """(c): one translate_batch call on the token lists, same options and threads as (b)."""
     import ctranslate2
 
-    from pipeline import engine as engine_module
+    from pipeline.mt import engine as engine_module
 
     settings = engine.options.thread_settings()
     translator = ctranslate2.Translator(
@@ -287,7 +287,7 @@ def startup_costs(tmp: Path, repeat: int) -> tuple[float, float]:
 
 def machine_line() -> str:
     """Cores, load and CPU pressure now (other processes make every figure slower)."""
-    from pipeline.engine import available_cores
+    from pipeline.mt.engine import available_cores
 
     pressure = ""
     try:
@@ -359,8 +359,8 @@ def run_benchmark(args: argparse.Namespace, tmp: Path) -> None:
     )
     os.environ["ARGOS_PACKAGES_DIR"] = str(store)  # before argostranslate is imported
 
-    from pipeline.engine import Engine, EngineOptions
-    from pipeline.models import require_model
+    from pipeline.mt.engine import Engine, EngineOptions
+    from pipeline.mt.models import require_model
 
     paragraphs = corpus_paragraphs(args.paragraphs)
     sentences = [s for p in paragraphs for s in paragraph_sentences(p)]

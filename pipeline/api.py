@@ -28,8 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import catalog
-from pipeline.document import (
+from pipeline.errors import UserError
+from pipeline.gettext import catalog
+from pipeline.mt.engine import EngineOptions
+from pipeline.text.document import (
     Block,
     Document,
     Segment,
@@ -38,18 +40,16 @@ from pipeline.document import (
     TranslatedDocument,
     TranslatedSegment,
 )
-from pipeline.engine import EngineOptions
-from pipeline.errors import UserError
 
 if TYPE_CHECKING:
-    from pipeline.compendium import Compendium
-    from pipeline.engine import Route, RouteEngine
-    from pipeline.ingest import Part
-    from pipeline.mtcache import TranslationCache
-    from pipeline.pending import PendingSentences
+    from pipeline.gettext.compendium import Compendium
+    from pipeline.mt.cache import TranslationCache
+    from pipeline.mt.engine import Route, RouteEngine
+    from pipeline.mt.pending import PendingSentences
     from pipeline.publish import PublishedFile
     from pipeline.publish.manifest import PublishedManifest
-    from pipeline.segment import SegmentMemo
+    from pipeline.text.ingest import Part
+    from pipeline.text.segment import SegmentMemo
 
 LOCK_FILE = ".pipeline.lock"
 CACHE_CHUNK = 256  # sentences committed to the MT cache at a time
@@ -103,14 +103,14 @@ class Source:
 
 
 def split_large_sources(sources: Sequence[Source], encoding: str = "utf-8") -> list[Source]:
-    """Each large transcript replaced by its parts (see :func:`pipeline.ingest.plan_parts`).
+    """Each large transcript replaced by its parts (see :func:`pipeline.text.ingest.plan_parts`).
 
     A part is a document of its own for every stage — its own POT and PO
     files and outputs, named ``<name>.part-0001`` … — so a 200 MB transcript
     streams through the pipeline in bounded memory like an archive of small
     ones, and its catalogs stay small enough for a PO editor to open.
     """
-    from pipeline.ingest import part_name, plan_parts
+    from pipeline.text.ingest import part_name, plan_parts
 
     expanded: list[Source] = []
     for source in sources:
@@ -212,7 +212,7 @@ def _expand(path: Path, raw: str, include: str) -> Iterator[Source]:
 
 
 def load_document(source: Source, project: Project) -> Document:
-    from pipeline.ingest import ingest_file
+    from pipeline.text.ingest import ingest_file
 
     return ingest_file(
         source.path,
@@ -225,8 +225,8 @@ def load_document(source: Source, project: Project) -> Document:
 
 def segment_document(document: Document) -> list[tuple[Block, list[Segment]]]:
     """Each block with its sentences (remembered for the rest of a ``run``, see
-    :class:`pipeline.segment.SegmentMemo`)."""
-    from pipeline.segment import sentences_of
+    :class:`pipeline.text.segment.SegmentMemo`)."""
+    from pipeline.text.segment import sentences_of
 
     memo = _SEGMENT_MEMO.get()
     split = memo.sentences if memo is not None else sentences_of
@@ -241,7 +241,7 @@ _SEGMENT_MEMO: contextvars.ContextVar[SegmentMemo | None] = contextvars.ContextV
 @contextlib.contextmanager
 def _segmenting_once() -> Iterator[None]:
     """Within this context, each distinct block is segmented once (extract, then publish)."""
-    from pipeline.segment import SegmentMemo
+    from pipeline.text.segment import SegmentMemo
 
     with SegmentMemo() as memo:
         token = _SEGMENT_MEMO.set(memo)
@@ -385,7 +385,7 @@ class _PartMemory:
 
     An edit can move a part boundary, and with it a sentence into the next
     part's catalog; merging with the file's compendium (all its catalogs as
-    they were before this run, see :mod:`pipeline.compendium`) lets the
+    they were before this run, see :mod:`pipeline.gettext.compendium`) lets the
     translation follow the sentence. Built when the file's first part is
     merged, before any of its catalogs is rewritten; one file at a time.
     """
@@ -403,7 +403,7 @@ class _PartMemory:
     ) -> Callable[[str], Any] | None:
         """The lookup for ``source``'s file in ``language`` (merged into ``po_path``),
         or None for a file that is not, and was not, split."""
-        from pipeline.ingest import part_name
+        from pipeline.text.ingest import part_name
 
         root = self._project.translations_dir
         first_part = catalog.catalog_path(root, language, part_name(source.family, 1))
@@ -418,8 +418,8 @@ class _PartMemory:
         return self._compendia[language].lookup
 
     def _build(self, family: str, language: str) -> Compendium:
-        from pipeline.compendium import Compendium
-        from pipeline.ingest import part_glob
+        from pipeline.gettext.compendium import Compendium
+        from pipeline.text.ingest import part_glob
 
         compendium = Compendium()
         whole = catalog.catalog_path(self._project.translations_dir, language, family)
@@ -456,8 +456,8 @@ def required_routes(project: Project, languages: Sequence[str]) -> dict[str, Rou
     With ``project.pivot`` set, a pair with no direct model goes through the
     pivot language (source→pivot, pivot→target).
     """
-    from pipeline.engine import Route
-    from pipeline.models import find_model, require_model
+    from pipeline.mt.engine import Route
+    from pipeline.mt.models import find_model, require_model
 
     routes = {}
     source = project.source_language
@@ -512,8 +512,8 @@ def _translate_language(
     retranslate_machine: bool,
 ) -> None:
     """Pass 1 collects the distinct pending sentences of all documents (on disk, see
-    :mod:`pipeline.pending`), they are translated, pass 2 writes them into each PO file."""
-    from pipeline.pending import PendingSentences
+    :mod:`pipeline.mt.pending`), they are translated, pass 2 writes them into each PO file."""
+    from pipeline.mt.pending import PendingSentences
 
     with PendingSentences() as pending:
         _collect_pending(project, sources, language, retranslate_machine, pending)
@@ -568,7 +568,7 @@ def _machine_translate(
     many there are) and its results are committed to the cache as they come,
     so an interrupted run resumes where it stopped.
     """
-    from pipeline.mtcache import CACHE_FILE, TranslationCache
+    from pipeline.mt.cache import CACHE_FILE, TranslationCache
 
     if not len(pending):
         return
@@ -609,7 +609,7 @@ def _machine_translate(
 def _open_engine(project: Project, route: Route) -> Any:
     """The local CTranslate2 engine, or Ray actors with ``executor="ray"`` (optional extra)."""
     if project.executor == "ray":
-        from pipeline.distributed import RayEngine
+        from pipeline.mt.distributed import RayEngine
 
         return RayEngine(route, project.engine)
     if project.executor != "local":

@@ -131,7 +131,7 @@ def _project(
     executor: str = "local",
 ) -> Any:
     from pipeline.api import Project, validate_language
-    from pipeline.engine import EngineOptions
+    from pipeline.mt.engine import EngineOptions
 
     if device not in ("cpu", "cuda"):
         _fail(f"--device {device}: expected cpu or cuda")
@@ -173,7 +173,7 @@ def _offer_missing_models(project: Any, languages: list[str], yes: bool, quiet: 
     """For a pair with no model, offer to install it from the index (never prompts when
     not on a terminal); if that cannot happen, the run fails with the install hint."""
     from pipeline.cli_models import offer_install
-    from pipeline.models import find_model
+    from pipeline.mt.models import find_model
 
     source = project.source_language
     for language in languages:

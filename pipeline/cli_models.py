@@ -1,6 +1,6 @@
 """``pipeline models …``: install, list, update and remove Argos Translate models.
 
-A thin Typer shell over :mod:`pipeline.models`. Each command turns a
+A thin Typer shell over :mod:`pipeline.mt.models`. Each command turns a
 :class:`~pipeline.errors.UserError` into one ``error: …`` line on stderr and
 exit status 1; usage mistakes exit 2 (Click's convention). Download progress
 goes to stderr and only when it is a terminal (and not ``--quiet``).
@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipeline import models
 from pipeline.errors import UserError
+from pipeline.mt import models
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -311,7 +311,7 @@ def offer_install(
 
     Installed already: returned as is. Otherwise the index is consulted (cached
     copy, or one quick fetch); if it is unreachable or lacks the pair, None
-    (the caller then raises :func:`pipeline.models.require_model`'s message).
+    (the caller then raises :func:`pipeline.mt.models.require_model`'s message).
     ``assume_yes`` installs without asking; ``interactive`` (stdin is a
     terminal) asks on stderr; otherwise a hint is printed and None returned,
     so a non-interactive run never waits. Download failures raise UserError.

@@ -1,9 +1,9 @@
 """Scratch SQLite databases: working sets kept on disk while a run needs them, then deleted.
 
 Some working sets of a run grow with its input: the distinct sentences still to
-translate (:mod:`pipeline.pending`), the sentence boundaries of every block
-already segmented (:class:`pipeline.segment.SegmentMemo`), the translations of a
-large file's old catalogs (:mod:`pipeline.compendium`). Held in memory they
+translate (:mod:`pipeline.mt.pending`), the sentence boundaries of every block
+already segmented (:class:`pipeline.text.segment.SegmentMemo`), the translations of a
+large file's old catalogs (:mod:`pipeline.gettext.compendium`). Held in memory they
 would make memory grow with the archive; each lives instead in a SQLite file in
 its own temporary directory. It is scratch data: no journal, no fsync, deleted
 on close, and nothing is lost with it that the next run cannot rebuild.

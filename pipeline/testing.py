@@ -1,7 +1,7 @@
 """Build a real, tiny Argos Translate package for tests and benchmarks, offline.
 
 The package is a genuine ``.argosmodel`` zip: a CTranslate2 transformer plus a
-SentencePiece tokenizer, exactly what Argos Translate and :mod:`pipeline.engine`
+SentencePiece tokenizer, exactly what Argos Translate and :mod:`pipeline.mt.engine`
 load. Its weights are not trained but written by hand with numpy so that the
 model translates *word by word* from a small glossary; its output is therefore
 known in advance (:func:`word_by_word`) and tests can assert exact strings.
@@ -603,7 +603,7 @@ def install_demo_model(training_files: Iterable[Path] = ()) -> Path:
     that cannot download a real model. Its output is glossary lookups, not
     French, and its README says so.
     """
-    from pipeline.models import install_file
+    from pipeline.mt.models import install_file
 
     texts = [Path(f).read_text(encoding="utf-8") for f in training_files]
     with tempfile.TemporaryDirectory() as tmp:

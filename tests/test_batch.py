@@ -164,8 +164,8 @@ def test_sentence_repeated_across_documents_is_translated_once(
 
 
 def test_batch_size_and_threads_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline.engine import EngineOptions, available_cores
     from pipeline.errors import UserError
+    from pipeline.mt.engine import EngineOptions, available_cores
 
     monkeypatch.delenv("PIPELINE_BATCH_TOKENS", raising=False)
     assert EngineOptions().effective_batch_tokens() == 1024
@@ -187,8 +187,8 @@ def test_batch_size_and_threads_defaults(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_small_job_is_split_across_workers(
     model_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipeline.engine import Engine, EngineOptions
-    from pipeline.models import require_model
+    from pipeline.mt.engine import Engine, EngineOptions
+    from pipeline.mt.models import require_model
 
     monkeypatch.delenv("PIPELINE_BATCH_TOKENS", raising=False)
     engine = Engine(require_model("en", "fr"), EngineOptions(threads=2))

@@ -8,9 +8,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline import catalog
-from pipeline.document import Block, BlockKind, Document, Segment
 from pipeline.errors import UserError
+from pipeline.gettext import catalog
+from pipeline.text.document import Block, BlockKind, Document, Segment
 
 
 def _template(*sentences: str, name: str = "doc") -> polib.POFile:

@@ -1,4 +1,4 @@
-"""The optional Ray executor (pipeline.distributed) and the default path's independence from it.
+"""The optional Ray executor (pipeline.mt.distributed) and the default path's independence from it.
 
 The Ray tests start a local Ray instance on this machine and are skipped when
 Ray is not installed (it is an optional extra: ``pip install .[ray]``).
@@ -45,15 +45,15 @@ def local_ray() -> Iterator[object]:
 
 
 def _route() -> object:
-    from pipeline.engine import Route
-    from pipeline.models import require_model
+    from pipeline.mt.engine import Route
+    from pipeline.mt.models import require_model
 
     return Route((require_model("en", "fr"),))
 
 
 def test_ray_engine_translates_like_the_model(local_ray: object, model_store: Path) -> None:
-    from pipeline.distributed import RayEngine
-    from pipeline.engine import EngineOptions
+    from pipeline.mt.distributed import RayEngine
+    from pipeline.mt.engine import EngineOptions
 
     sentences = [
         f"Statement {i} is about {'the peace process ' * (i % 4)}today." for i in range(40)
@@ -73,8 +73,8 @@ def test_ray_engine_in_a_run_driver_writes_cache_and_po(
     local_ray: object, workdir: Path, model_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pipeline import api
-    from pipeline.distributed import RayEngine
-    from pipeline.engine import Route
+    from pipeline.mt.distributed import RayEngine
+    from pipeline.mt.engine import Route
 
     engines: list[RayEngine] = []
 
@@ -103,9 +103,9 @@ def test_ray_worker_failure_is_a_user_error(
 ) -> None:
     from dataclasses import replace
 
-    from pipeline.distributed import RayEngine
-    from pipeline.engine import Route
     from pipeline.errors import UserError
+    from pipeline.mt.distributed import RayEngine
+    from pipeline.mt.engine import Route
 
     model = replace(_route().models[0], path=tmp_path / "missing-package")  # type: ignore[attr-defined]
     engine = RayEngine(Route((model,)), workers=1, cpus_per_worker=1)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.engine import Engine, EngineOptions, _best_cut
+from pipeline.mt.engine import Engine, EngineOptions, _best_cut
 from pipeline.testing import word_by_word
 
 SENTENCES = [
@@ -20,7 +20,7 @@ SENTENCES = [
 
 @pytest.fixture
 def engine(model_store: Path) -> Engine:
-    from pipeline.models import require_model
+    from pipeline.mt.models import require_model
 
     return Engine(require_model("en", "fr"), EngineOptions(threads=1))
 
@@ -58,7 +58,7 @@ def test_progress_counts_every_sentence(engine: Engine) -> None:
 
 
 def test_long_sentence_is_split_not_truncated(model_store: Path) -> None:
-    from pipeline.models import require_model
+    from pipeline.mt.models import require_model
 
     engine = Engine(require_model("en", "fr"), EngineOptions(threads=1, max_input_tokens=40))
     words = ("the peace process is fragile, and we remain committed to our mission; " * 30).split()

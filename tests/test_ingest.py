@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import BlockKind
 from pipeline.errors import UserError
-from pipeline.ingest import ingest_file, parse_date, parse_datetime, parse_transcript
+from pipeline.text.document import BlockKind
+from pipeline.text.ingest import ingest_file, parse_date, parse_datetime, parse_transcript
 
 DATA = Path(__file__).parent / "data"
 SEED = Path(__file__).parent.parent / "examples" / "transcript.txt"

@@ -18,9 +18,9 @@ import polib
 import pytest
 from conftest import DATA, ROOT, run_cli
 
-from pipeline import ingest
-from pipeline.ingest import Part, plan_parts, read_part
 from pipeline.testing import LONG_TRANSCRIPT_HEADER, word_by_word, write_long_transcript
+from pipeline.text import ingest
+from pipeline.text.ingest import Part, plan_parts, read_part
 
 
 def sentence_pool() -> list[str]:

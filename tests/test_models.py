@@ -1,4 +1,4 @@
-"""The model store (pipeline.models) and its CLI (pipeline.cli_models), offline part.
+"""The model store (pipeline.mt.models) and its CLI (pipeline.cli_models), offline part.
 
 Real packages come from pipeline.testing.build_test_package; hostile ones are
 rebuilt from a real package with one member added, dropped or rewritten, so
@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import cli_models, models
+from pipeline import cli_models
 from pipeline.errors import UserError
+from pipeline.mt import models
 from pipeline.testing import word_by_word
 
 SENTENCE = "The peace process is fragile."

@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import cli_models, models
+from pipeline import cli_models
 from pipeline.errors import UserError
+from pipeline.mt import models
 
 SENTENCE = "The peace process is fragile."
 Route = Callable[[BaseHTTPRequestHandler, int], None]

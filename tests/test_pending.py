@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.pending import PendingSentences
+from pipeline.mt.pending import PendingSentences
 
 
 def test_deduplicates_keeps_first_seen_order_and_chunks(tmp_path: Path) -> None:

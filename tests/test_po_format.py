@@ -24,9 +24,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import po_format
 from pipeline.errors import UserError
-from pipeline.po_format import format_po, write_po
+from pipeline.gettext import po_format
+from pipeline.gettext.po_format import format_po, write_po
 
 MSGCAT = shutil.which("msgcat")
 MSGFMT = shutil.which("msgfmt")

@@ -27,7 +27,6 @@ from test_publish_samples import (
     titled_translation,
 )
 
-from pipeline.document import BlockKind, Metadata, Status
 from pipeline.errors import UserError
 from pipeline.publish import (
     DEFAULT_FORMATS,
@@ -40,6 +39,7 @@ from pipeline.publish import (
 from pipeline.publish import labels as lab
 from pipeline.publish.text import md_escape
 from pipeline.publish.view import build_view
+from pipeline.text.document import BlockKind, Metadata, Status
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "pipeline" / "locale"
 CATALOG_LANGUAGES = ("en", "fr", "de", "es", "it", "pt")

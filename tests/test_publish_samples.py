@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.document import (
+from pipeline.text.document import (
     Block,
     BlockKind,
     Document,

@@ -17,8 +17,9 @@ import polib
 import pytest
 from conftest import run_cli
 
-from pipeline import api, catalog
+from pipeline import api
 from pipeline.errors import UserError
+from pipeline.gettext import catalog
 from pipeline.testing import word_by_word
 
 PO = Path("translations/fr/transcript.po")

@@ -1,4 +1,4 @@
-"""Tests for :mod:`pipeline.segment`: sentence splitting that loses nothing.
+"""Tests for :mod:`pipeline.text.segment`: sentence splitting that loses nothing.
 
 * ``TRICKY_CASES``: hand-made sentences that trip rule-based segmenters
   (abbreviations, numbers, ellipses, quotes, URLs, French typography), with the
@@ -25,9 +25,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import segment
-from pipeline.document import Segment
-from pipeline.segment import gaps, split_sentences, supported_language
+from pipeline.text import segment
+from pipeline.text.document import Segment
+from pipeline.text.segment import gaps, split_sentences, supported_language
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -500,7 +500,7 @@ def test_threads_share_nothing() -> None:
 
 
 def test_import_does_not_load_pysbd() -> None:
-    code = "import sys, pipeline.segment; assert 'pysbd' not in sys.modules"
+    code = "import sys, pipeline.text.segment; assert 'pysbd' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=60)
 
 
@@ -552,8 +552,8 @@ def test_segments_are_stable(text: str) -> None:
 
 def test_segment_memo_segments_each_block_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The run-wide memo returns exactly what the segmenter does, computing it only once."""
-    from pipeline import segment
-    from pipeline.segment import SegmentMemo, split_sentences
+    from pipeline.text import segment
+    from pipeline.text.segment import SegmentMemo, split_sentences
 
     calls: list[str] = []
 

@@ -1,6 +1,6 @@
 """Publish stage: translated documents in reading and exchange formats.
 
-:func:`publish_document` writes one :class:`~pipeline.document.TranslatedDocument`
+:func:`publish_document` writes one :class:`~pipeline.text.document.TranslatedDocument`
 in the requested formats and :func:`write_index` writes ``output/index.html``
 linking everything published. Layout of the output directory::
 
@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from pipeline.document import TranslatedDocument
 from pipeline.errors import UserError
 from pipeline.fsutil import write_chunks_if_changed, write_if_changed
+from pipeline.text.document import TranslatedDocument
 
 FORMATS: tuple[str, ...] = (
     "txt",

@@ -19,8 +19,8 @@ import io
 import zipfile
 
 from pipeline import __version__
-from pipeline.document import BlockKind, Status
 from pipeline.publish.view import Line, Sentence, View
+from pipeline.text.document import BlockKind, Status
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _MUTED = (0x5F, 0x68, 0x77)

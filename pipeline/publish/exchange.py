@@ -22,8 +22,8 @@ from __future__ import annotations
 import io
 
 from pipeline import __version__
-from pipeline.document import Status
 from pipeline.publish.view import View
+from pipeline.text.document import Status
 
 TOOL = "transcript-pipeline"
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"

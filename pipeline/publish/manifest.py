@@ -108,7 +108,7 @@ class PublishedManifest:
         generated files, rewritten by every run, so they are removed like a
         build removes stale outputs; the translators' catalogs are never touched.
         """
-        from pipeline.ingest import part_glob
+        from pipeline.text.ingest import part_glob
 
         pattern = part_glob(file_name)
         languages = list(languages)

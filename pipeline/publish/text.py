@@ -18,8 +18,8 @@ import re
 from collections.abc import Iterable
 
 from pipeline import __version__
-from pipeline.document import BlockKind, Status
 from pipeline.publish.view import Group, Line, Sentence, View
+from pipeline.text.document import BlockKind, Status
 
 # Characters with a meaning somewhere in CommonMark/GFM (emphasis, links, HTML,
 # entities, code, tables, strikethrough, math) or in Liquid/Jinja-style

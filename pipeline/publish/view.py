@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.document import BlockKind, Metadata, Status, TranslatedBlock, TranslatedDocument
 from pipeline.publish import labels as lab
+from pipeline.text.document import BlockKind, Metadata, Status, TranslatedBlock, TranslatedDocument
 
 HEADER_KINDS = (BlockKind.KIND, BlockKind.TITLE, BlockKind.BYLINE)
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -2,7 +2,7 @@
 
 The rule-based segmenter `pysbd <https://github.com/nipunsadvilkar/pySBD>`_
 decides where sentences end; this module only *asks* it where the boundaries
-are and builds every :class:`~pipeline.document.Segment` itself, as a slice of
+are and builds every :class:`~pipeline.text.document.Segment` itself, as a slice of
 the original block. The library's text is never used, so the result is
 lossless whatever the library does to its copy::
 
@@ -56,8 +56,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.document import Segment
 from pipeline.scratch import ScratchDatabase
+from pipeline.text.document import Segment
 
 __all__ = ["gaps", "split_sentences", "supported_language"]
 

@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import __version__
-from pipeline.document import Block, Document, Segment
 from pipeline.errors import UserError
+from pipeline.text.document import Block, Document, Segment
 
 if TYPE_CHECKING:
     import polib
@@ -294,7 +294,7 @@ def save_catalog(po: polib.POFile, path: Path, read_fingerprint: str | None) -> 
     (None for a new file). If the file on disk no longer has it, someone saved
     it in an editor while we worked: overwriting would lose their edits.
     """
-    from pipeline.po_format import write_po
+    from pipeline.gettext.po_format import write_po
 
     if fingerprint_of(path) != read_fingerprint:
         raise UserError(
@@ -312,7 +312,7 @@ def save_with_revision_date(
     A run that changes nothing leaves the old date, so the file's bytes (and
     mtime) stay the same.
     """
-    from pipeline.po_format import format_po
+    from pipeline.gettext.po_format import format_po
 
     try:
         unchanged = Path(path).read_text(encoding="utf-8") == format_po(po)

@@ -10,7 +10,7 @@ run reads it back a chunk at a time and looks translations up by sentence, so
 its memory does not depend on the size of the corpus.
 
 The file is scratch data (no journal, no fsync): the persistent record of what
-was translated is the MT cache (:mod:`pipeline.mtcache`).
+was translated is the MT cache (:mod:`pipeline.mt.cache`).
 """
 
 from __future__ import annotations

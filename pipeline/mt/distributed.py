@@ -1,11 +1,11 @@
 """Machine translation spread over a Ray cluster (optional: ``pip install .[ray]``).
 
-:class:`RayEngine` has the interface of :class:`pipeline.engine.RouteEngine`
+:class:`RayEngine` has the interface of :class:`pipeline.mt.engine.RouteEngine`
 (``translate_stream(sentences, progress)`` yielding ``(index, translation)``),
 so the run's logic does not change: the driver still collects the pending
 sentences, reads and writes the SQLite MT cache (its single writer) and the
 PO files. Only the translation itself moves to Ray actors, each of which
-loads the route's models once (:class:`pipeline.engine.Engine`) and then
+loads the route's models once (:class:`pipeline.mt.engine.Engine`) and then
 translates whole batches of sentences sent to it.
 
 The actors read the models from the paths the driver found them at: on a
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.errors import UserError
 
 if TYPE_CHECKING:
-    from pipeline.engine import EngineOptions, Route
+    from pipeline.mt.engine import EngineOptions, Route
 
 DEFAULT_BATCH_SENTENCES = 256  # sentences per task: large enough to batch well on an actor
 MIN_BATCH_SENTENCES = 32  # never cut a small job finer than this to feed idle actors
@@ -87,7 +87,7 @@ class RayEngine:
     ) -> None:
         from dataclasses import replace
 
-        from pipeline.engine import EngineOptions
+        from pipeline.mt.engine import EngineOptions
 
         self._ray = _import_ray()
         self._started_ray = False

@@ -1,7 +1,7 @@
 """A compendium, as ``msgmerge --compendium`` uses one: translations found by exact msgid.
 
 A large transcript is split into parts, each with its own PO file (see
-:func:`pipeline.ingest.plan_parts`). When an edit moves a part boundary, a
+:func:`pipeline.text.ingest.plan_parts`). When an edit moves a part boundary, a
 sentence can move from one part's catalog to the next; merging each part with
 its own old catalog alone would turn its reviewed translation into an
 obsolete ``#~`` entry there and an untranslated one here. The compendium of
@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from pipeline.catalog import state_rank
+from pipeline.gettext.catalog import state_rank
 from pipeline.scratch import ScratchDatabase
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Ingest: read a transcript file into a :class:`~pipeline.document.Document`.
+"""Ingest: read a transcript file into a :class:`~pipeline.text.document.Document`.
 
 A NATO-style transcript starts with a header — a kind line ("Press
 conference"), a title, a "by …" line, bullet lines with the date and the
@@ -22,8 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.document import Block, BlockKind, Document, Metadata
 from pipeline.errors import UserError
+from pipeline.text.document import Block, BlockKind, Document, Metadata
 
 NBSP_CHARS = "\u00a0\u202f\u2007"
 _NBSP_TABLE = str.maketrans({c: " " for c in NBSP_CHARS})

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.errors import UserError
 
 if TYPE_CHECKING:
-    from pipeline.models import InstalledModel
+    from pipeline.mt.models import InstalledModel
 
 ENGINE_NAME = "argos"
 BEAM_SIZE = 4  # argostranslate.settings.beam_size default

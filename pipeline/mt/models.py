@@ -48,9 +48,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pipeline.engine import ENGINE_NAME
 from pipeline.errors import UserError
 from pipeline.fsutil import atomic_write_text
+from pipeline.mt.engine import ENGINE_NAME
 
 if TYPE_CHECKING:
     import urllib.request

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.ingest import for_matching
+from pipeline.text.ingest import for_matching
 
 CACHE_FILE = "mt-cache.sqlite3"
 
