@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import UserError
-from pipeline.gettext import catalog
+from pipeline.gettext import catalog, merge, states, template
 from pipeline.mt.engine import EngineOptions
 from pipeline.text.document import (
     Block,
@@ -363,18 +363,18 @@ def _extract_one(
     memory: _PartMemory,
 ) -> None:
     document = load_document(source, project)
-    template = catalog.build_template(document, segment_document(document))
+    pot = template.build_template(document, segment_document(document))
     pot_path = catalog.template_path(project.translations_dir, document.name)
     old = catalog.load_catalog(pot_path)
-    if old is not None and catalog.same_entries(old.po, template):
-        template.metadata["POT-Creation-Date"] = old.po.metadata.get("POT-Creation-Date", "")
-    if catalog.save_catalog(template, pot_path, old.fingerprint if old else None):
+    if old is not None and template.same_entries(old.po, pot):
+        pot.metadata["POT-Creation-Date"] = old.po.metadata.get("POT-Creation-Date", "")
+    if catalog.save_catalog(pot, pot_path, old.fingerprint if old else None):
         report.written.add(str(pot_path))
     for language in languages:
         po_path = catalog.catalog_path(project.translations_dir, language, document.name)
         existing = catalog.load_catalog(po_path, language)
         compendium = memory.compendium(source, language, po_path)
-        merged = catalog.merge(template, existing.po if existing else None, language, compendium)
+        merged = merge.merge(pot, existing.po if existing else None, language, compendium)
         fingerprint = existing.fingerprint if existing else None
         if catalog.save_with_revision_date(merged, po_path, fingerprint, "PO-Revision-Date"):
             report.written.add(str(po_path))
@@ -525,10 +525,10 @@ def _translate_language(
                 continue
             changed = False
             for entry in loaded.po:
-                if catalog.needs_machine_translation(entry, retranslate_machine):
+                if states.needs_machine_translation(entry, retranslate_machine):
                     translation = pending.translation(entry.msgid)
                     if translation is not None:
-                        catalog.set_machine_translation(entry, translation, route.label)
+                        states.set_machine_translation(entry, translation, route.label)
                         changed = True
             if changed and catalog.save_with_revision_date(
                 loaded.po, po_path, loaded.fingerprint, "PO-Revision-Date"
@@ -550,7 +550,7 @@ def _collect_pending(
             pending.add(
                 entry.msgid
                 for entry in loaded.po
-                if catalog.needs_machine_translation(entry, retranslate_machine)
+                if states.needs_machine_translation(entry, retranslate_machine)
             )
 
 
@@ -667,10 +667,10 @@ def translated_document(
 def _published_text(entry: object | None, source: str) -> tuple[str, Status]:
     if entry is None:
         return source, Status.SOURCE
-    state = catalog.entry_state(entry)  # type: ignore[arg-type]
-    if state is catalog.EntryState.REVIEWED:
+    state = states.entry_state(entry)  # type: ignore[arg-type]
+    if state is states.EntryState.REVIEWED:
         return entry.msgstr, Status.REVIEWED  # type: ignore[attr-defined]
-    if state is catalog.EntryState.MACHINE:
+    if state is states.EntryState.MACHINE:
         return entry.msgstr, Status.MACHINE  # type: ignore[attr-defined]
     return source, Status.SOURCE
 
@@ -854,7 +854,7 @@ def status(project: Project, languages: Sequence[str] = ()) -> list[CatalogStatu
     result = []
     for name, language, path in discover_catalogs(project, languages):
         loaded = catalog.load_catalog(path, language)
-        counts = catalog.counts(loaded.po) if loaded else {}
+        counts = states.counts(loaded.po) if loaded else {}
         result.append(
             CatalogStatus(
                 name,

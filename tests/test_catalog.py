@@ -9,7 +9,7 @@ import polib
 import pytest
 
 from pipeline.errors import UserError
-from pipeline.gettext import catalog
+from pipeline.gettext import catalog, merge, states, template
 from pipeline.text.document import Block, BlockKind, Document, Segment
 
 
@@ -19,7 +19,7 @@ def _template(*sentences: str, name: str = "doc") -> polib.POFile:
         (Block(BlockKind.PARAGRAPH, s, i + 1, i), [Segment(s, 0, len(s))])
         for i, s in enumerate(sentences)
     ]
-    return catalog.build_template(doc, blocks)
+    return template.build_template(doc, blocks)
 
 
 def _reviewed(po: polib.POFile, msgid: str, msgstr: str, comment: str = "") -> None:
@@ -31,8 +31,8 @@ def _reviewed(po: polib.POFile, msgid: str, msgstr: str, comment: str = "") -> N
 
 def _machine(po: polib.POFile, label: str = "argos en→fr 1.0") -> None:
     for entry in po:
-        if catalog.needs_machine_translation(entry):
-            catalog.set_machine_translation(entry, f"MT({entry.msgid})", label)
+        if states.needs_machine_translation(entry):
+            states.set_machine_translation(entry, f"MT({entry.msgid})", label)
 
 
 def test_template_dedupes_and_references() -> None:
@@ -44,7 +44,7 @@ def test_template_dedupes_and_references() -> None:
             [Segment("Hello.", 0, 6), Segment("Bye.", 7, 11)],
         ),
     ]
-    pot = catalog.build_template(doc, blocks)
+    pot = template.build_template(doc, blocks)
     assert [e.msgid for e in pot] == ["Hello.", "Bye."]
     assert pot[0].occurrences == [("dir/d.txt", "1"), ("dir/d.txt", "3")]
     assert pot[0].comment == "title, paragraph"
@@ -52,28 +52,28 @@ def test_template_dedupes_and_references() -> None:
 
 
 def test_merge_keeps_reviewed_and_suggests_for_changes() -> None:
-    old = catalog.merge(
+    old = merge.merge(
         _template("We met today.", "The size will grow to 4,000.", "Gone soon."), None, "fr"
     )
     _machine(old)
     _reviewed(old, "We met today.", "Nous nous sommes réunis aujourd'hui.", "checked by Anne")
     _reviewed(old, "The size will grow to 4,000.", "La taille passera à 4 000.")
-    new = catalog.merge(
+    new = merge.merge(
         _template("We met today.", "The size will grow to 5,000.", "Brand new."), old, "fr"
     )
 
     kept = new.find("We met today.")
     assert kept.msgstr == "Nous nous sommes réunis aujourd'hui." and kept.flags == []
     assert kept.tcomment == "checked by Anne"
-    assert catalog.entry_state(kept) is catalog.EntryState.REVIEWED
+    assert states.entry_state(kept) is states.EntryState.REVIEWED
 
     changed = new.find("The size will grow to 5,000.")
     assert changed.msgstr == "La taille passera à 4 000." and "fuzzy" in changed.flags
     assert changed.previous_msgid == "The size will grow to 4,000."
-    assert catalog.entry_state(changed) is catalog.EntryState.FUZZY
-    assert not catalog.needs_machine_translation(changed)  # reviewed text is not overwritten
+    assert states.entry_state(changed) is states.EntryState.FUZZY
+    assert not states.needs_machine_translation(changed)  # reviewed text is not overwritten
 
-    assert catalog.needs_machine_translation(new.find("Brand new."))
+    assert states.needs_machine_translation(new.find("Brand new."))
     obsolete = {e.msgid: e for e in new.obsolete_entries()}
     assert obsolete["Gone soon."].msgstr == "MT(Gone soon.)"
     # the reviewed entry consumed by the fuzzy match is kept too, for a revert
@@ -81,48 +81,48 @@ def test_merge_keeps_reviewed_and_suggests_for_changes() -> None:
 
 
 def test_changed_machine_translation_is_retranslated() -> None:
-    old = catalog.merge(_template("The peace process is fragile."), None, "fr")
+    old = merge.merge(_template("The peace process is fragile."), None, "fr")
     _machine(old)
-    new = catalog.merge(_template("The peace process is very fragile."), old, "fr")
+    new = merge.merge(_template("The peace process is very fragile."), old, "fr")
     entry = new.find("The peace process is very fragile.")
     assert entry.previous_msgid == "The peace process is fragile."
-    assert catalog.needs_machine_translation(entry)
-    catalog.set_machine_translation(entry, "X", "argos en→fr 1.0")
-    assert entry.previous_msgid is None and catalog.entry_state(entry) is catalog.EntryState.MACHINE
+    assert states.needs_machine_translation(entry)
+    states.set_machine_translation(entry, "X", "argos en→fr 1.0")
+    assert entry.previous_msgid is None and states.entry_state(entry) is states.EntryState.MACHINE
     assert not new.obsolete_entries()  # a machine text consumed by the match is not kept
 
 
 def test_removed_sentence_comes_back_reviewed() -> None:
-    old = catalog.merge(_template("Stay.", "Leave and return."), None, "fr")
+    old = merge.merge(_template("Stay.", "Leave and return."), None, "fr")
     _reviewed(old, "Leave and return.", "Partir et revenir.")
-    middle = catalog.merge(_template("Stay."), old, "fr")
+    middle = merge.merge(_template("Stay."), old, "fr")
     assert [e.msgid for e in middle.obsolete_entries()] == ["Leave and return."]
-    back = catalog.merge(_template("Stay.", "Leave and return."), middle, "fr")
+    back = merge.merge(_template("Stay.", "Leave and return."), middle, "fr")
     entry = back.find("Leave and return.")
     assert (
         entry.msgstr == "Partir et revenir."
-        and catalog.entry_state(entry) is catalog.EntryState.REVIEWED
+        and states.entry_state(entry) is states.EntryState.REVIEWED
     )
     assert not back.obsolete_entries()
 
 
 def test_unrelated_sentence_gets_no_suggestion() -> None:
-    old = catalog.merge(_template("The peace process is fragile."), None, "fr")
+    old = merge.merge(_template("The peace process is fragile."), None, "fr")
     _reviewed(old, "The peace process is fragile.", "Le processus de paix est fragile.")
-    new = catalog.merge(_template("Good afternoon."), old, "fr")
+    new = merge.merge(_template("Good afternoon."), old, "fr")
     assert new.find("Good afternoon.").msgstr == ""
     assert (
-        catalog.similarity("The peace process is fragile.", "Good afternoon.")
-        < catalog.FUZZY_THRESHOLD
+        merge.similarity("The peace process is fragile.", "Good afternoon.")
+        < merge.FUZZY_THRESHOLD
     )
 
 
 def test_counts_and_header() -> None:
-    po = catalog.merge(_template("A one.", "B two.", "C three."), None, "fr")
+    po = merge.merge(_template("A one.", "B two.", "C three."), None, "fr")
     _machine(po)
     _reviewed(po, "A one.", "Un.")
     po.find("C three.").msgstr = ""
-    assert catalog.counts(po) == {
+    assert states.counts(po) == {
         "reviewed": 1,
         "machine": 1,
         "fuzzy": 0,
@@ -134,7 +134,7 @@ def test_counts_and_header() -> None:
 
 
 def test_saved_catalog_passes_msgfmt(tmp_path: Path) -> None:
-    po = catalog.merge(_template('A "quoted" one.', "Tab\there."), None, "fr")
+    po = merge.merge(_template('A "quoted" one.', "Tab\there."), None, "fr")
     _machine(po)
     path = tmp_path / "fr" / "doc.po"
     assert catalog.save_catalog(po, path, None)
@@ -146,7 +146,7 @@ def test_saved_catalog_passes_msgfmt(tmp_path: Path) -> None:
 
 def test_concurrent_edit_refused(tmp_path: Path) -> None:
     path = tmp_path / "doc.po"
-    po = catalog.merge(_template("A."), None, "fr")
+    po = merge.merge(_template("A."), None, "fr")
     catalog.save_catalog(po, path, None)
     loaded = catalog.load_catalog(path, "fr")
     path.write_text(path.read_text() + "\n# edited in Poedit\n")
@@ -169,7 +169,7 @@ def test_syntax_error_names_line(tmp_path: Path) -> None:
 
 def test_wrong_language_or_charset_refused(tmp_path: Path) -> None:
     path = tmp_path / "doc.po"
-    catalog.save_catalog(catalog.merge(_template("A."), None, "de"), path, None)
+    catalog.save_catalog(merge.merge(_template("A."), None, "de"), path, None)
     with pytest.raises(UserError, match="Language: de"):
         catalog.load_catalog(path, "fr")
     latin = tmp_path / "latin.po"

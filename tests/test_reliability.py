@@ -19,7 +19,7 @@ from conftest import run_cli
 
 from pipeline import api
 from pipeline.errors import UserError
-from pipeline.gettext import catalog
+from pipeline.gettext import states
 from pipeline.testing import word_by_word
 
 PO = Path("translations/fr/transcript.po")
@@ -73,14 +73,14 @@ def test_po_edited_during_run_is_not_overwritten(
     sources = api.find_sources(["transcript.txt"])
     api.extract(project, sources, ["fr"])
     edited = PO.read_text(encoding="utf-8") + "\n# a translator saved the file meanwhile\n"
-    original_set = catalog.set_machine_translation
+    original_set = states.set_machine_translation
 
     def set_and_edit(entry, translation, label):  # type: ignore[no-untyped-def]
         if PO.read_text(encoding="utf-8") != edited:
             PO.write_text(edited, encoding="utf-8")  # Poedit saves after we read the file
         original_set(entry, translation, label)
 
-    monkeypatch.setattr(catalog, "set_machine_translation", set_and_edit)
+    monkeypatch.setattr(states, "set_machine_translation", set_and_edit)
     with pytest.raises(UserError, match="changed on disk while the run was in progress"):
         api.translate(project, sources, ["fr"])
     assert PO.read_text(encoding="utf-8") == edited

@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from pipeline.gettext.catalog import state_rank
+from pipeline.gettext.states import state_rank
 from pipeline.scratch import ScratchDatabase
 
 if TYPE_CHECKING:
