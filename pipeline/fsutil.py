@@ -101,3 +101,35 @@ def write_chunks_if_changed(path: Path, chunks: Iterable[str], encoding: str = "
             return False
         _commit(f, tmp_name, path)
         return True
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, timeout: float, busy: str) -> Iterator[None]:
+    """Hold the lock file ``path`` (created with its directory); ``busy`` is the UserError
+    message when another process holds it for longer than ``timeout`` seconds.
+
+    The one lock helper of the project: the translations directory's lock
+    (two runs never interleave their writes) and the model store's lock (one
+    installer at a time) both go through it.
+    """
+    from filelock import FileLock, Timeout
+
+    from pipeline.errors import UserError
+
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"{path.parent}: cannot create directory ({error.strerror})") from None
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise UserError(busy) from None
+    except OSError as error:  # read-only directory, a directory in the lock's place …
+        reason = error.strerror or type(error).__name__
+        raise UserError(f"{path}: cannot take the lock ({reason})") from None
+    try:
+        yield
+    finally:
+        lock.release()

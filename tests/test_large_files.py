@@ -220,7 +220,8 @@ tracemalloc.start()
 from pipeline import api
 work = Path(tempfile.mkdtemp(dir=sys.argv[2]))
 project = api.Project(translations_dir=work / "translations", output_dir=work / "output")
-api.run(project, api.find_sources([sys.argv[1]]), ["fr"], ["txt", "bilingual-html"])
+options = api.PublishOptions(formats=("txt", "bilingual-html"))
+api.run(project, api.find_sources([sys.argv[1]]), ["fr"], options)
 print(tracemalloc.get_traced_memory()[1])
 """
 

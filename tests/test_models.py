@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import cli_models
+from pipeline.cli import models as cli_models
 from pipeline.errors import UserError
 from pipeline.mt import models
 from pipeline.testing import word_by_word
@@ -503,7 +503,7 @@ def test_cli_update_usage_and_nothing_installed() -> None:
 
 def test_cli_runs_as_a_program(store: Path, package_file) -> None:
     """The sub-app works outside CliRunner too (real argv, real exit codes)."""
-    code = "from pipeline.cli_models import app; app()"
+    code = "from pipeline.cli.models import app; app()"
     env = {**os.environ}
     done = subprocess.run([sys.executable, "-c", code, "install", "--file", str(package_file())],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import cli_models
+from pipeline.cli import models as cli_models
 from pipeline.errors import UserError
 from pipeline.mt import models
 

@@ -107,7 +107,7 @@ def test_publishing_policy(workdir: Path, model_store: Path) -> None:
     _review(po_path)
 
     refused = run_cli("publish", "transcript.txt", "--to", "fr", "--require-reviewed")
-    assert refused.returncode == 1
+    assert refused.returncode == 3  # ExitStatus.QUALITY: a quality gate refused
     total = len(polib.pofile(str(po_path)))
     assert f"transcript [fr]: {total - 3} not reviewed" in refused.stderr
 

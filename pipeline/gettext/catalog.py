@@ -41,18 +41,6 @@ class LoadedCatalog:
 
 
 # ---------------------------------------------------------------------------
-# Paths
-
-
-def template_path(translations_dir: Path, name: str) -> Path:
-    return Path(translations_dir) / "templates" / f"{name}.pot"
-
-
-def catalog_path(translations_dir: Path, language: str, name: str) -> Path:
-    return Path(translations_dir) / language / f"{name}.po"
-
-
-# ---------------------------------------------------------------------------
 # Dates and headers
 
 

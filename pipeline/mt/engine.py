@@ -37,6 +37,8 @@ CPU_BATCH_TOKENS = 1024
 CUDA_BATCH_TOKENS = 4096
 MIN_BATCH_TOKENS = 64  # never split a small job finer than this to feed idle workers
 BATCH_TOKENS_ENV = "PIPELINE_BATCH_TOKENS"  # overrides the default (tests, tuning)
+DEVICES = ("cpu", "cuda")
+MAX_THREADS = 256  # CTranslate2 aborts the process (not an exception) far above core counts
 
 # Split candidates, best first: after clause punctuation, before dashes, any space.
 _SPLIT_PATTERNS = (
@@ -56,6 +58,15 @@ class EngineOptions:
     compute_type: str = "default"  # the model's own type, as argostranslate does
     batch_tokens: int = 0  # 0: $PIPELINE_BATCH_TOKENS, else the device's default
     max_input_tokens: int = DEFAULT_MAX_INPUT_TOKENS
+
+    def __post_init__(self) -> None:
+        """Refuse settings CTranslate2 would fail on with a crash instead of a message."""
+        if self.device not in DEVICES:
+            raise UserError(f"--device {self.device}: expected {' or '.join(DEVICES)}")
+        if not 0 <= self.threads <= MAX_THREADS:
+            raise UserError(
+                f"--threads {self.threads}: expected 0 (all cores) to {MAX_THREADS}"
+            )
 
     def effective_batch_tokens(self) -> int:
         """The batch size in tokens: explicit, else from the environment, else by device."""

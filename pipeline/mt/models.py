@@ -49,7 +49,7 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pipeline.errors import UserError
-from pipeline.fsutil import atomic_write_text
+from pipeline.fsutil import atomic_write_text, file_lock
 from pipeline.mt.engine import ENGINE_NAME
 
 if TYPE_CHECKING:
@@ -343,16 +343,10 @@ def require_model(from_code: str, to_code: str) -> InstalledModel:
 @contextlib.contextmanager
 def _store_lock(root: Path) -> Iterator[None]:
     """Hold the packages directory's lock (one installer or remover at a time)."""
-    from filelock import FileLock, Timeout
-
-    root.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(root / ".lock"), timeout=600)
-    try:
-        with lock:
-            _clean_stale(root)
-            yield
-    except Timeout:
-        raise UserError(f"{root}: another process holds the model store lock (.lock)") from None
+    busy = f"{root}: another process holds the model store lock (.lock)"
+    with file_lock(root / ".lock", timeout=600, busy=busy):
+        _clean_stale(root)
+        yield
 
 
 def _clean_stale(root: Path) -> None:

@@ -1,4 +1,9 @@
-"""Terminal rendering for the CLI: rich progress bars on stderr and status tables."""
+"""Terminal rendering for the CLI: progress bars, summaries and tables (rich).
+
+Progress and summaries go to stderr, so that ``--json`` output on stdout stays
+clean; bars and the summary table only appear on a terminal, so logs of batch
+jobs get plain lines instead of redraws.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,13 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pipeline.api import Progress
+import typer
+
+from pipeline.steps.progress import Progress
 
 if TYPE_CHECKING:
-    from pipeline.api import CatalogStatus
+    from pipeline.steps.report import RunReport
+    from pipeline.steps.status import CatalogStatus
 
 
 class RichProgress(Progress):
@@ -162,3 +170,20 @@ def run_summary_table(summary: dict[str, Any]) -> bool:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def notes(report: RunReport) -> None:
+    """Things the user should know, one ``note:`` line each on stderr."""
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+def summary_lines(report: RunReport) -> None:
+    """The plain end-of-step summary on stderr (logs, non-terminals)."""
+    notes(report)
+    for language, count in report.translated.items():
+        cached = report.from_cache.get(language, 0)
+        typer.echo(
+            f"{language}: {count} segments machine-translated, {cached} from cache", err=True
+        )
+    typer.echo(f"{report.files_written} files written", err=True)

@@ -1,6 +1,6 @@
 """``pipeline models …``: install, list, update and remove Argos Translate models.
 
-A thin Typer shell over :mod:`pipeline.mt.models`. Each command turns a
+A thin Typer shell over the model functions of :mod:`pipeline.api`. Each command turns a
 :class:`~pipeline.errors.UserError` into one ``error: …`` line on stderr and
 exit status 1; usage mistakes exit 2 (Click's convention). Download progress
 goes to stderr and only when it is a terminal (and not ``--quiet``).
@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pipeline.errors import UserError
-from pipeline.mt import models
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
+
+    from pipeline.mt.models import InstalledModel
 
 app = typer.Typer(
     help="Install, list and update Argos Translate models.",
@@ -86,8 +87,11 @@ class DownloadBar:
         )
 
         self._progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-            TransferSpeedColumn(), TimeRemainingColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
             console=self.console or Console(stderr=True),
         )
         self._progress.start()
@@ -145,8 +149,10 @@ def _pair_args(from_code: str | None, to_code: str | None) -> tuple[str, str] | 
 @app.command("list")
 def list_command(as_json: JsonOpt = False) -> None:
     """List installed models: pair, version and path."""
+    from pipeline import api
+
     with _user_errors():
-        found = models.installed_models()
+        found = api.installed_models()
     if as_json:
         rows = [
             {"from": m.from_code, "to": m.to_code, "version": m.version, "path": str(m.path)}
@@ -156,7 +162,7 @@ def list_command(as_json: JsonOpt = False) -> None:
         return
     if not found:
         typer.echo(
-            f"No models installed in {models.packages_dir()}. Install one with "
+            f"No models installed in {api.packages_dir()}. Install one with "
             "`pipeline models install FROM TO` or `pipeline models install --file X.argosmodel`."
         )
         return
@@ -181,6 +187,8 @@ def install(
     quiet: QuietOpt = False,
 ) -> None:
     """Install a model: FROM TO from the online index, or a file, or a directory of files."""
+    from pipeline import api
+
     pair = _pair_args(from_code, to_code)
     if sum(x is not None for x in (pair, file, from_dir)) != 1:
         raise typer.BadParameter("give one of: FROM TO, --file X.argosmodel, --from-dir DIR")
@@ -188,7 +196,7 @@ def install(
         if pair is not None:
             _install_pair(*pair, insecure=insecure, quiet=quiet)
         elif file is not None:
-            model = models.install_file(file)
+            model = api.install_file(file)
             typer.echo(f"installed {model.label} in {model.path}")
         else:
             assert from_dir is not None
@@ -196,9 +204,11 @@ def install(
 
 
 def _install_pair(from_code: str, to_code: str, *, insecure: bool, quiet: bool) -> None:
-    before = models.find_model(from_code, to_code)
+    from pipeline import api
+
+    before = api.find_model(from_code, to_code)
     with download_bar(f"{from_code}→{to_code}", quiet) as bar:
-        model = models.install_from_index(from_code, to_code, bar, insecure=insecure)
+        model = api.install_from_index(from_code, to_code, bar, insecure=insecure)
     if model == before:
         typer.echo(f"{model.label} is already installed and current ({model.path})")
     else:
@@ -206,10 +216,12 @@ def _install_pair(from_code: str, to_code: str, *, insecure: bool, quiet: bool) 
 
 
 def _install_dir(directory: Path) -> None:
-    def report(model: models.InstalledModel) -> None:
+    from pipeline import api
+
+    def report(model: InstalledModel) -> None:
         typer.echo(f"installed {model.label} in {model.path}")
 
-    installed = models.install_from_dir(directory, on_installed=report)
+    installed = api.install_from_dir(directory, on_installed=report)
     if not installed:
         typer.echo(f"every package in {directory} is already installed (same or newer version)")
 
@@ -223,19 +235,28 @@ def available(
     insecure: InsecureOpt = False,
 ) -> None:
     """List the models in the online index (cached for a day; --refresh refetches)."""
+    from pipeline import api
+
     with _user_errors():
-        index = models.load_index(refresh, insecure=insecure)
-        installed = {(m.from_code, m.to_code): m.version for m in models.installed_models()}
+        index = api.load_index(refresh, insecure=insecure)
+        installed = {(m.from_code, m.to_code): m.version for m in api.installed_models()}
     found = [
-        m for m in index.models
+        m
+        for m in index.models
         if (from_code is None or m.from_code.casefold() == from_code.casefold())
         and (to_code is None or m.to_code.casefold() == to_code.casefold())
     ]
     if as_json:
         rows = [
-            {"from": m.from_code, "to": m.to_code, "version": m.version, "size": m.size,
-             "checksum": m.checksum, "links": m.links,
-             "installed": installed.get((m.from_code, m.to_code))}
+            {
+                "from": m.from_code,
+                "to": m.to_code,
+                "version": m.version,
+                "size": m.size,
+                "checksum": m.checksum,
+                "links": m.links,
+                "installed": installed.get((m.from_code, m.to_code)),
+            }
             for m in found
         ]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -245,8 +266,15 @@ def available(
     else:
         _print_table(
             ["Pair", "Version", "Size", "Installed"],
-            [[m.pair, m.version, _human_size(m.size), installed.get((m.from_code, m.to_code), "")]
-             for m in found],
+            [
+                [
+                    m.pair,
+                    m.version,
+                    _human_size(m.size),
+                    installed.get((m.from_code, m.to_code), ""),
+                ]
+                for m in found
+            ],
         )
     cached = " (cached)" if index.from_cache else ""
     typer.echo(
@@ -264,9 +292,11 @@ def update(
     quiet: QuietOpt = False,
 ) -> None:
     """Install newer versions of installed models (all, or FROM TO) from the index."""
+    from pipeline import api
+
     pair = _pair_args(from_code, to_code)
     with _user_errors():
-        todo = models.outdated_models(*(pair or (None, None)), insecure=insecure)
+        todo = api.outdated_models(*(pair or (None, None)), insecure=insecure)
     if not todo:
         typer.echo("all installed models are up to date")
         return
@@ -274,7 +304,7 @@ def update(
     for old, new in todo:
         try:
             with download_bar(new.label, quiet) as bar:
-                model = models.download_and_install(new, bar, insecure=insecure)
+                model = api.download_and_install(new, bar, insecure=insecure)
         except UserError as e:
             typer.echo(f"error: {e}", err=True)
             failed += 1
@@ -290,8 +320,10 @@ def remove(
     to_code: Annotated[str, typer.Argument(metavar="TO", help="Target language code.")],
 ) -> None:
     """Uninstall the FROM→TO model (every installed version)."""
+    from pipeline import api
+
     with _user_errors():
-        model = models.remove_model(from_code, to_code)
+        model = api.remove_model(from_code, to_code)
     typer.echo(f"removed {model.label} ({model.path})")
 
 
@@ -306,7 +338,7 @@ def offer_install(
     *,
     insecure: bool = False,
     quiet: bool = False,
-) -> models.InstalledModel | None:
+) -> InstalledModel | None:
     """Return the pair's model, installing it from the index if the user agrees.
 
     Installed already: returned as is. Otherwise the index is consulted (cached
@@ -316,11 +348,13 @@ def offer_install(
     terminal) asks on stderr; otherwise a hint is printed and None returned,
     so a non-interactive run never waits. Download failures raise UserError.
     """
-    model = models.find_model(from_code, to_code)
+    from pipeline import api
+
+    model = api.find_model(from_code, to_code)
     if model is not None:
         return model
     try:
-        offer = models.newest_available(from_code, to_code, insecure=insecure, tries=1)
+        offer = api.newest_available(from_code, to_code, insecure=insecure, tries=1)
     except UserError:
         return None
     if offer is None:
@@ -328,11 +362,13 @@ def offer_install(
     size = _human_size(offer.size)
     if not assume_yes:
         if not interactive:
-            typer.echo(f"note: the model index has {offer.label} ({size}); pass --yes to "
-                       "install it", err=True)
+            typer.echo(
+                f"note: the model index has {offer.label} ({size}); pass --yes to install it",
+                err=True,
+            )
             return None
         question = f"No {offer.pair} model is installed. Download {offer.label} ({size})?"
         if not typer.confirm(question, default=True, err=True):
             return None
     with download_bar(offer.label, quiet) as bar:
-        return models.download_and_install(offer, bar, insecure=insecure)
+        return api.download_and_install(offer, bar, insecure=insecure)

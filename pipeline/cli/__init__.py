@@ -1,0 +1,102 @@
+"""Command-line interface: a thin Typer shell over :mod:`pipeline.api`.
+
+Every command parses its options (declared once, in :mod:`pipeline.cli.options`),
+calls one API function and renders its result (:mod:`pipeline.cli.render`).
+Problems the user can fix print one ``error:`` line on stderr, never a
+traceback, and exit with the statuses of :class:`pipeline.errors.ExitStatus`:
+0 done, 1 usage or set-up error, 2 some documents failed, 3 a quality gate
+refused, 130 interrupted.
+
+Commands live in one module per group: :mod:`~pipeline.cli.documents` (run,
+extract, translate, publish), :mod:`~pipeline.cli.catalogs` (status, check) and
+:mod:`~pipeline.cli.models` (``pipeline models …``). Only Typer and those
+modules load for ``--help``; the library is imported when a command runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, NoReturn
+
+import typer
+
+from pipeline import __version__
+
+app = typer.Typer(
+    name="pipeline",
+    help="Translate transcripts offline: extract POT/PO catalogs, machine-translate with Argos "
+    "models (marked fuzzy for review), and publish translated and bilingual documents.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pipeline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Offline transcript translation pipeline."""
+
+
+def _register() -> None:
+    """Add every command group to the app (imported here: they import ``app``)."""
+    from pipeline.cli import catalogs, documents  # noqa: F401 - registers commands
+    from pipeline.cli.models import app as models_app
+
+    app.add_typer(
+        models_app, name="models", help="Install, list and update Argos Translate models."
+    )
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point: user errors become one line on stderr, never a traceback.
+
+    Typer bundles its own copy of click, so its exception classes are taken
+    from ``typer._click`` when present.
+    """
+    try:
+        from typer._click import exceptions as click_exceptions
+    except ImportError:  # older Typer: plain click
+        from click import exceptions as click_exceptions
+
+    from pipeline.errors import ExitStatus, UserError
+
+    try:
+        code = app(standalone_mode=False)
+    except UserError as exc:
+        fail(str(exc), exc.exit_status)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(ExitStatus.INTERRUPTED)
+    except click_exceptions.ClickException as exc:
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            typer.echo(ctx.get_help())
+            sys.exit(ExitStatus.OK)
+        hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        fail(f"{exc.format_message()}{hint}", ExitStatus.USAGE)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: files already written are complete; run again to resume", err=True)
+        sys.exit(ExitStatus.INTERRUPTED)
+    sys.exit(code if isinstance(code, int) else ExitStatus.OK)
+
+
+def fail(message: str, status: int = 1) -> NoReturn:
+    """Print ``error: message`` as one line on stderr and exit with ``status``."""
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    sys.exit(status)

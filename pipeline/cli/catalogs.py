@@ -1,0 +1,53 @@
+"""``pipeline status`` and ``pipeline check``: read-only views of the catalogs."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from pipeline.cli import app
+from pipeline.cli.documents import build_project, languages_of
+from pipeline.cli.options import AsJson, CatalogOptions, InputOptions, ToOptional, command
+from pipeline.errors import ExitStatus
+
+
+@command(app)
+def status(
+    to: ToOptional = None,
+    catalogs: CatalogOptions = ...,
+    as_json: AsJson = False,
+) -> None:
+    """Per document and language: total, reviewed, machine, fuzzy and untranslated entries."""
+    from pipeline import api
+
+    rows = api.status(build_project(catalogs), languages_of(to))
+    if as_json:
+        typer.echo(json.dumps([row.to_dict() for row in rows], ensure_ascii=False, indent=2))
+        return
+    from pipeline.cli.render import status_tables
+
+    status_tables(rows)
+
+
+@command(app)
+def check(
+    to: ToOptional = None,
+    inputs: InputOptions = ...,
+    catalogs: CatalogOptions = ...,
+    as_json: AsJson = False,
+) -> None:
+    """Quality checks on translated entries (numbers, URLs, punctuation, typography, msgfmt -c)."""
+    from pipeline import api, qa
+
+    report = api.check(build_project(catalogs, inputs), languages_of(to))
+    if as_json:
+        typer.echo(json.dumps([f.to_dict() for f in report.findings], ensure_ascii=False, indent=2))
+    elif report.findings:
+        from rich.console import Console
+
+        Console().print(qa.render_findings_table(report.findings))
+    else:
+        typer.echo("no findings")
+    if report.errors:
+        raise typer.Exit(ExitStatus.QUALITY)

@@ -1,0 +1,204 @@
+"""``pipeline run``, ``extract``, ``translate`` and ``publish``: the commands that write.
+
+Each builds a :class:`~pipeline.project.Project` from its option groups, calls
+the matching :mod:`pipeline.api` function with progress bars, and prints the
+report: a rich summary table on a terminal, plain lines in logs, and with
+``--json`` one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import typer
+
+from pipeline.cli import app
+from pipeline.cli.options import (
+    CatalogOptions,
+    EngineFlags,
+    InputOptions,
+    OutputDirOptions,
+    OutputOptions,
+    PublishFlags,
+    Retranslate,
+    Sources,
+    To,
+    ToOptional,
+    Yes,
+    command,
+)
+from pipeline.project import Project
+
+
+def build_project(
+    catalogs: CatalogOptions,
+    inputs: InputOptions | None = None,
+    outputs: OutputDirOptions | None = None,
+    engine: EngineFlags | None = None,
+) -> Project:
+    """The project the options describe (API defaults for groups a command does not take)."""
+    from pipeline.api import validate_language
+    from pipeline.mt.engine import EngineOptions
+
+    inputs = inputs or InputOptions()
+    outputs = outputs or OutputDirOptions()
+    engine = engine or EngineFlags()
+    return Project(
+        translations_dir=catalogs.translations_dir,
+        output_dir=outputs.output_dir,
+        source_language=inputs.source_language,
+        encoding=inputs.encoding,
+        engine=EngineOptions(device=engine.device, threads=engine.threads),
+        use_cache=not engine.no_cache,
+        pivot=validate_language(engine.pivot) if engine.pivot else None,
+        executor=engine.executor,
+    )
+
+
+def languages_of(codes: list[str] | None) -> list[str]:
+    """``--to fr --to de,es`` as a list of checked, distinct language codes."""
+    from pipeline.api import validate_language
+
+    result: list[str] = []
+    for code in codes or []:
+        for part in code.split(","):
+            if part.strip() and part.strip() not in result:
+                result.append(validate_language(part))
+    return result
+
+
+def publish_options(flags: PublishFlags):  # -> api.PublishOptions
+    """The API's publishing options from the command line's flags."""
+    from pipeline.api import PublishOptions
+
+    formats = [f.strip() for f in flags.formats.split(",") if f.strip()] if flags.formats else None
+    return PublishOptions(
+        formats=tuple(formats) if formats else None,
+        require_reviewed=flags.require_reviewed,
+        min_reviewed=flags.min_reviewed,
+        tmx_include_machine=flags.tmx_include_machine,
+    )
+
+
+def _offer_missing_models(project: Project, languages: list[str], yes: bool, quiet: bool) -> None:
+    """For a pair with no model, offer to install it from the index (never prompts when
+    not on a terminal); if that cannot happen, the run fails with the install hint."""
+    from pipeline.api import find_model
+    from pipeline.cli.models import offer_install
+
+    source = project.source_language
+    for language in languages:
+        if find_model(source, language) is None and not project.pivot:
+            interactive = sys.stdin.isatty() and sys.stderr.isatty()
+            offer_install(source, language, assume_yes=yes, interactive=interactive, quiet=quiet)
+
+
+@command(app)
+def run(
+    sources: Sources,
+    to: To,
+    inputs: InputOptions = ...,
+    catalogs: CatalogOptions = ...,
+    outputs: OutputDirOptions = ...,
+    engine: EngineFlags = ...,
+    publishing: PublishFlags = ...,
+    retranslate_machine: Retranslate = False,
+    yes: Yes = False,
+    output: OutputOptions = ...,
+) -> None:
+    """Extract, machine-translate and publish: the whole job in one command."""
+    started = time.perf_counter()
+    from pipeline import api
+    from pipeline.cli.render import notes, progress_for, run_summary_table, summary_lines
+
+    project = build_project(catalogs, inputs, outputs, engine)
+    found = api.find_sources(sources, inputs.include)
+    languages = languages_of(to)
+    _offer_missing_models(project, languages, yes, output.quiet)
+    with progress_for(output.quiet) as progress:
+        report = api.run(
+            project,
+            found,
+            languages,
+            publish_options(publishing),
+            progress,
+            retranslate_machine=retranslate_machine,
+        )
+    summary = report.summary(languages, time.perf_counter() - started)
+    if not output.quiet:
+        if run_summary_table(summary):
+            notes(report)
+        else:
+            summary_lines(report)
+    if output.as_json:
+        typer.echo(json.dumps(summary))
+
+
+@command(app)
+def extract(
+    sources: Sources,
+    to: ToOptional = None,
+    inputs: InputOptions = ...,
+    catalogs: CatalogOptions = ...,
+    output: OutputOptions = ...,
+) -> None:
+    """Write POT templates and merge them into the PO files of --to languages."""
+    from pipeline import api
+    from pipeline.cli.render import progress_for, summary_lines
+
+    project = build_project(catalogs, inputs)
+    found = api.find_sources(sources, inputs.include)
+    with progress_for(output.quiet) as progress:
+        report = api.extract(project, found, languages_of(to), progress)
+    if not output.quiet:
+        summary_lines(report)
+
+
+@command(app)
+def translate(
+    sources: Sources,
+    to: To,
+    inputs: InputOptions = ...,
+    catalogs: CatalogOptions = ...,
+    engine: EngineFlags = ...,
+    retranslate_machine: Retranslate = False,
+    output: OutputOptions = ...,
+) -> None:
+    """Machine-translate untranslated entries (fuzzy, for review); reviewed ones are kept."""
+    from pipeline import api
+    from pipeline.cli.render import progress_for, summary_lines
+
+    project = build_project(catalogs, inputs, engine=engine)
+    found = api.find_sources(sources, inputs.include)
+    with progress_for(output.quiet) as progress:
+        report = api.translate(
+            project, found, languages_of(to), progress, retranslate_machine=retranslate_machine
+        )
+    if not output.quiet:
+        summary_lines(report)
+
+
+@command(app)
+def publish(
+    sources: Sources,
+    to: To,
+    inputs: InputOptions = ...,
+    catalogs: CatalogOptions = ...,
+    outputs: OutputDirOptions = ...,
+    publishing: PublishFlags = ...,
+    output: OutputOptions = ...,
+) -> None:
+    """Write translated and bilingual documents from the PO files."""
+    from pipeline import api
+    from pipeline.cli.render import progress_for, summary_lines
+
+    project = build_project(catalogs, inputs, outputs)
+    found = api.find_sources(sources, inputs.include)
+    with progress_for(output.quiet) as progress:
+        report = api.publish(
+            project, found, languages_of(to), publish_options(publishing), progress
+        )
+    if not output.quiet:
+        summary_lines(report)

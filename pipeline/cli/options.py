@@ -1,0 +1,230 @@
+"""Command-line options, each declared once, and the decorator that shares them.
+
+Options that several commands take are grouped in dataclasses (the *option
+groups* below). A command declares one parameter per group it needs, typed
+with the group::
+
+    @command(app)
+    def status(to: ToOptional = None, catalogs: CatalogOptions = ..., output: OutputOptions = ...):
+        project = catalogs.project()
+
+and :func:`command` gives the Typer command one option per field of each
+group, then hands the function the filled-in dataclass. So each option is
+written and documented in exactly one place, and every command that takes it
+takes it the same way.
+
+This module does not use ``from __future__ import annotations``: Typer reads
+the ``Annotated`` option declarations of the group fields at run time.
+"""
+
+import dataclasses
+import functools
+import inspect
+import typing
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+# -- single options ------------------------------------------------------------
+
+Sources = Annotated[
+    list[str], typer.Argument(help="Transcript files, directories (walked) or glob patterns.")
+]
+To = Annotated[list[str], typer.Option("--to", "-t", help="Target language (repeatable).")]
+ToOptional = Annotated[
+    list[str] | None,  # noqa: UP007 - Typer needs Optional here
+    typer.Option("--to", "-t", help="Only these target languages."),
+]
+Retranslate = Annotated[
+    bool,
+    typer.Option(
+        "--retranslate-machine",
+        help="Re-translate fuzzy machine translations (after a model update); "
+        "reviewed entries are never touched.",
+    ),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
+Yes = Annotated[
+    bool,
+    typer.Option(
+        "--yes", "-y", help="Install a missing model from the Argos index without asking."
+    ),
+]
+
+
+def group(cls: type) -> type:
+    """Mark a dataclass as an option group (see the module docstring)."""
+    cls = dataclasses.dataclass(cls)
+    cls.__option_group__ = True  # type: ignore[attr-defined]
+    return cls
+
+
+# -- option groups -------------------------------------------------------------
+
+
+@group
+class CatalogOptions:
+    """Where the catalogs live."""
+
+    translations_dir: Annotated[
+        Path, typer.Option("--translations-dir", help="Where POT/PO files and the MT cache live.")
+    ] = Path("translations")
+
+
+@group
+class InputOptions:
+    """How transcripts are found and read."""
+
+    source_language: Annotated[
+        str, typer.Option("--from", "-f", help="Source language of the transcripts.")
+    ] = "en"
+    include: Annotated[
+        str, typer.Option("--include", help="File pattern used when walking directories.")
+    ] = "*.txt"
+    encoding: Annotated[str, typer.Option("--encoding", help="Encoding of the transcripts.")] = (
+        "utf-8"
+    )
+
+
+@group
+class OutputDirOptions:
+    """Where published files go."""
+
+    output_dir: Annotated[Path, typer.Option("--output-dir", help="Where published files go.")] = (
+        Path("output")
+    )
+
+
+@group
+class EngineFlags:
+    """How machine translation runs."""
+
+    device: Annotated[str, typer.Option("--device", help="cpu or cuda.")] = "cpu"
+    threads: Annotated[
+        int, typer.Option("--threads", help="CPU threads for translation (0: all).")
+    ] = 0
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="Do not read or write the machine-translation cache."),
+    ] = False
+    pivot: Annotated[
+        str | None,  # noqa: UP007 - Typer needs Optional here
+        typer.Option(
+            "--pivot",
+            help="Where no direct model exists, translate through this language "
+            "(e.g. en→de→fr; lower quality, both models named in the PO comments).",
+        ),
+    ] = None
+    executor: Annotated[
+        str,
+        typer.Option(
+            "--executor",
+            help="local (default) or ray: translate on Ray actors (pip install '.[ray]'; "
+            "uses $RAY_ADDRESS or starts a local Ray).",
+        ),
+    ] = "local"
+
+
+@group
+class PublishFlags:
+    """What to publish, and when to refuse."""
+
+    formats: Annotated[
+        str | None,  # noqa: UP007 - Typer needs Optional here
+        typer.Option(
+            "--format",
+            help="Comma-separated: txt,md,html,docx,bilingual-html,bilingual-md,tmx,xliff "
+            "(default: txt,md,html,bilingual-html).",
+        ),
+    ] = None
+    require_reviewed: Annotated[
+        bool,
+        typer.Option(
+            "--require-reviewed", help="Refuse to publish unless every entry is reviewed."
+        ),
+    ] = False
+    min_reviewed: Annotated[
+        float,
+        typer.Option(
+            "--min-reviewed",
+            min=0,
+            max=100,
+            help="Publish only documents at least this % reviewed.",
+        ),
+    ] = 0.0
+    tmx_include_machine: Annotated[
+        bool,
+        typer.Option(
+            "--tmx-include-machine",
+            help="Also put machine translations in the TMX (marked as such).",
+        ),
+    ] = False
+
+
+@group
+class OutputOptions:
+    """How the command reports."""
+
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")] = (
+        False
+    )
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False
+
+
+# -- the decorator ---------------------------------------------------------------
+
+
+def _is_group(annotation: object) -> bool:
+    return isinstance(annotation, type) and getattr(annotation, "__option_group__", False)
+
+
+def command(app: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
+    """Register ``func`` as a command of ``app``, expanding its option-group parameters.
+
+    A parameter annotated with an option group (its default may be ``...``)
+    becomes that group's options on the command line; the function receives
+    the group filled in. Other parameters are passed through to Typer as they are.
+    """
+
+    def decorate(func: Callable) -> Callable:
+        hints = typing.get_type_hints(func, include_extras=True)
+        groups: dict[str, type] = {}
+        parameters: list[inspect.Parameter] = []
+        for name, parameter in inspect.signature(func).parameters.items():
+            annotation = hints.get(name, parameter.annotation)
+            if _is_group(annotation):
+                groups[name] = annotation
+                parameters += _group_parameters(annotation)
+            else:
+                keyword = inspect.Parameter.KEYWORD_ONLY
+                parameters.append(parameter.replace(kind=keyword, annotation=annotation))
+
+        @functools.wraps(func)
+        def wrapper(**values: Any) -> Any:
+            for name, cls in groups.items():
+                names = [f.name for f in dataclasses.fields(cls)]
+                values[name] = cls(**{n: values.pop(n) for n in names})
+            return func(**values)
+
+        del wrapper.__wrapped__  # Typer must see the expanded signature, not func's
+        wrapper.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+        return app.command(*args, **kwargs)(wrapper)
+
+    return decorate
+
+
+def _group_parameters(cls: type) -> list[inspect.Parameter]:
+    """One keyword parameter per field of an option group, with its Typer annotation."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    return [
+        inspect.Parameter(
+            field.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=field.default,
+            annotation=hints[field.name],
+        )
+        for field in dataclasses.fields(cls)
+    ]

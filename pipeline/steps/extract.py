@@ -1,0 +1,50 @@
+"""Extract: each document's POT template, merged into its PO files (no translation).
+
+Templates and catalogs are rewritten only when their entries change, so a
+re-run on unchanged transcripts touches no file. Parts of a large transcript
+are merged with a compendium of the file's old catalogs
+(:class:`~pipeline.steps.parts.PartMemory`), so a reviewed translation follows
+its sentence when an edit moves a part boundary.
+"""
+
+from __future__ import annotations
+
+from pipeline.gettext import catalog, merge, template
+from pipeline.steps.job import Job, load_document, segment_document
+from pipeline.steps.parts import PartMemory
+from pipeline.steps.sources import Source
+
+
+def extract(job: Job) -> None:
+    """Write every document's POT and merge it into the PO file of each job language."""
+    with PartMemory(job.project) as memory:
+        job.progress.start("Extracting", len(job.sources))
+        for source in job.sources:
+            _extract_one(job, source, memory)
+            job.progress.advance()
+        job.progress.finish()
+    job.report.notes += [
+        f"{path}: no part of the transcript uses this catalog any more (its translations "
+        "were carried over); delete it when you no longer need it"
+        for path in memory.stale
+    ]
+
+
+def _extract_one(job: Job, source: Source, memory: PartMemory) -> None:
+    project = job.project
+    document = load_document(source, project)
+    pot = template.build_template(document, segment_document(document))
+    pot_path = project.template_path(document.name)
+    old = catalog.load_catalog(pot_path)
+    if old is not None and template.same_entries(old.po, pot):
+        pot.metadata["POT-Creation-Date"] = old.po.metadata.get("POT-Creation-Date", "")
+    if catalog.save_catalog(pot, pot_path, old.fingerprint if old else None):
+        job.report.written.add(str(pot_path))
+    for language in job.languages:
+        po_path = project.catalog_path(language, document.name)
+        existing = catalog.load_catalog(po_path, language)
+        compendium = memory.compendium(source, language, po_path)
+        merged = merge.merge(pot, existing.po if existing else None, language, compendium)
+        fingerprint = existing.fingerprint if existing else None
+        if catalog.save_with_revision_date(merged, po_path, fingerprint, "PO-Revision-Date"):
+            job.report.written.add(str(po_path))

@@ -1,0 +1,83 @@
+"""Translations of a large file's old part catalogs, for merging its new parts.
+
+An edit can move a part boundary, and with it a sentence into the next
+part's catalog; merging with the file's compendium (all its catalogs as
+they were before this run, see :mod:`pipeline.gettext.compendium`) lets the
+translation follow the sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.gettext import catalog
+from pipeline.project import Project
+from pipeline.steps.sources import Source
+
+if TYPE_CHECKING:
+    from pipeline.gettext.compendium import Compendium
+
+
+class PartMemory:
+    """The compendium of one large file's old catalogs, per language.
+
+    Built when the file's first part is merged, before any of its catalogs is
+    rewritten; one file at a time. Catalogs of the file that no part uses any
+    more are collected in :attr:`stale` (the user is told; they are never deleted).
+    """
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+        self._family: tuple[Path, str] | None = None
+        self._compendia: dict[str, Compendium] = {}
+        self._old: set[Path] = set()  # the file's catalogs before this run
+        self._merged: set[Path] = set()  # those this run merges
+        self.stale: list[Path] = []  # catalogs of the file that no part uses any more
+
+    def compendium(
+        self, source: Source, language: str, po_path: Path
+    ) -> Callable[[str], Any] | None:
+        """The lookup for ``source``'s file in ``language`` (merged into ``po_path``),
+        or None for a file that is not, and was not, split."""
+        from pipeline.text.ingest import part_name
+
+        first_part = self._project.catalog_path(language, part_name(source.family, 1))
+        if source.part is None and not first_part.exists():
+            return None  # the usual case
+        if self._family != (source.path, source.family):
+            self.close()
+            self._family = (source.path, source.family)
+        if language not in self._compendia:
+            self._compendia[language] = self._build(source.family, language)
+        self._merged.add(po_path)
+        return self._compendia[language].lookup
+
+    def _build(self, family: str, language: str) -> Compendium:
+        from pipeline.gettext.compendium import Compendium
+        from pipeline.text.ingest import part_glob
+
+        compendium = Compendium()
+        whole = self._project.catalog_path(language, family)
+        parts = sorted(whole.parent.glob(part_glob(whole.stem) + ".po"))
+        for path in [whole, *parts]:
+            loaded = catalog.load_catalog(path, language)
+            if loaded is not None:
+                compendium.add(loaded.po)
+                self._old.add(path)
+        return compendium
+
+    def close(self) -> None:
+        """Done with the current file: free its compendia, note its unused catalogs."""
+        for compendium in self._compendia.values():
+            compendium.close()
+        self._compendia = {}
+        self.stale += sorted(self._old - self._merged)
+        self._old, self._merged = set(), set()
+
+    def __enter__(self) -> PartMemory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,62 @@
+"""What a step did, as plain data the command line renders (text, table or JSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.publish import PublishedFile
+
+
+@dataclass
+class RunReport:
+    """What ``extract``, ``translate``, ``publish`` or ``run`` did.
+
+    Published files are counted, not listed (they are recorded on disk in the
+    output manifest), so a report stays small however large the archive.
+    """
+
+    documents: int = 0  # documents (or parts of large files) the job covered
+    written: set[str] = field(default_factory=set)  # POT/PO files written
+    translated: dict[str, int] = field(default_factory=dict)  # language -> machine-translated
+    from_cache: dict[str, int] = field(default_factory=dict)
+    published: int = 0  # files published, written or found up to date
+    published_written: int = 0  # of which actually (re)written
+    notes: list[str] = field(default_factory=list)  # things the user should know
+
+    @property
+    def files_written(self) -> int:
+        """Distinct files written: catalogs and published documents."""
+        return len(self.written) + self.published_written
+
+    def count_published(self, files: Sequence[PublishedFile]) -> None:
+        self.published += len(files)
+        self.published_written += sum(1 for f in files if f.written)
+
+    def summary(self, languages: Sequence[str], seconds: float) -> dict[str, object]:
+        """The ``run --json`` object: documents, distinct segments needing a translation
+        (machine-translated now or taken from the MT cache), files written and seconds,
+        in total and per language."""
+        per_language = {
+            language: {
+                "translated": self.translated.get(language, 0),
+                "from_cache": self.from_cache.get(language, 0),
+            }
+            for language in languages
+        }
+        translated = sum(counts["translated"] for counts in per_language.values())
+        from_cache = sum(counts["from_cache"] for counts in per_language.values())
+        return {
+            "documents": self.documents,
+            "segments": translated + from_cache,
+            "translated": translated,
+            "from_cache": from_cache,
+            "files_written": self.files_written,
+            "seconds": round(seconds, 3),
+            "languages": per_language,
+        }
+
+
+StepReport = RunReport  # the name used before the steps had their own package
