@@ -16,49 +16,15 @@ modules load for ``--help``; the library is imported when a command runs.
 from __future__ import annotations
 
 import sys
-from typing import Annotated, NoReturn
+from typing import NoReturn
 
 import typer
 
-from pipeline import __version__
+from pipeline.cli import catalogs, documents  # noqa: F401 - registers their commands
+from pipeline.cli.app import app
+from pipeline.cli.models import app as models_app
 
-app = typer.Typer(
-    name="pipeline",
-    help="Translate transcripts offline: extract POT/PO catalogs, machine-translate with Argos "
-    "models (marked fuzzy for review), and publish translated and bilingual documents.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"pipeline {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
-    ] = False,
-) -> None:
-    """Offline transcript translation pipeline."""
-
-
-def _register() -> None:
-    """Add every command group to the app (imported here: they import ``app``)."""
-    from pipeline.cli import catalogs, documents  # noqa: F401 - registers commands
-    from pipeline.cli.models import app as models_app
-
-    app.add_typer(
-        models_app, name="models", help="Install, list and update Argos Translate models."
-    )
-
-
-_register()
+app.add_typer(models_app, name="models", help="Install, list and update Argos Translate models.")
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from pipeline.cli import app
+from pipeline.cli.app import app
 from pipeline.cli.documents import build_project, languages_of
 from pipeline.cli.options import AsJson, CatalogOptions, InputOptions, ToOptional, command
 from pipeline.errors import ExitStatus

@@ -14,7 +14,7 @@ import time
 
 import typer
 
-from pipeline.cli import app
+from pipeline.cli.app import app
 from pipeline.cli.options import (
     CatalogOptions,
     EngineFlags,

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import UserError
+from pipeline.mt.models.package import ENGINE_NAME
 
 if TYPE_CHECKING:
     from pipeline.mt.models import InstalledModel
 
-ENGINE_NAME = "argos"
 BEAM_SIZE = 4  # argostranslate.settings.beam_size default
 LENGTH_PENALTY = 0.2  # as in argostranslate.translate.apply_packaged_translation
 DEFAULT_MAX_INPUT_TOKENS = 200
