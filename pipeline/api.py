@@ -32,6 +32,11 @@ from pipeline.mt.models import (  # the model store and the Argos index, for `pi
     remove_model,
 )
 from pipeline.project import Project
+from pipeline.steps import check as check_step
+from pipeline.steps import extract as extract_step
+from pipeline.steps import publish as publish_step
+from pipeline.steps import status as status_step
+from pipeline.steps import translate as translate_step
 from pipeline.steps.check import CheckReport
 from pipeline.steps.job import locked, prepare, segmenting_once, validate_language
 from pipeline.steps.progress import Progress
@@ -84,11 +89,9 @@ def extract(
     progress: Progress | None = None,
 ) -> RunReport:
     """Write each document's POT template and merge it into its PO files (no translation)."""
-    from pipeline.steps.extract import extract as extract_step
-
     job = prepare(project, sources, languages, progress)
     with locked(project):
-        extract_step(job)
+        extract_step.extract(job)
     return job.report
 
 
@@ -105,15 +108,11 @@ def translate(
     Reviewed entries are never touched; ``retranslate_machine`` redoes machine
     translations (after a model update).
     """
-    from pipeline.steps.extract import extract as extract_step
-    from pipeline.steps.translate import required_routes
-    from pipeline.steps.translate import translate as translate_step
-
     job = prepare(project, sources, languages, progress)
-    routes = required_routes(project, job.languages)
+    routes = translate_step.required_routes(project, job.languages)
     with locked(project):
-        extract_step(job)
-        translate_step(job, routes, retranslate_machine)
+        extract_step.extract(job)
+        translate_step.translate(job, routes, retranslate_machine)
     return job.report
 
 
@@ -125,14 +124,11 @@ def publish(
     progress: Progress | None = None,
 ) -> RunReport:
     """Write the translated and bilingual documents, then ``output/index.html``."""
-    from pipeline.steps.publish import check_formats
-    from pipeline.steps.publish import publish as publish_step
-
     options = options or PublishOptions()
-    check_formats(options.formats)
+    publish_step.check_formats(options.formats)
     job = prepare(project, sources, languages, progress)
     with locked(project):
-        publish_step(job, options)
+        publish_step.publish(job, options)
     return job.report
 
 
@@ -146,20 +142,14 @@ def run(
     retranslate_machine: bool = False,
 ) -> RunReport:
     """extract + translate + publish, checking every input and model before writing."""
-    from pipeline.steps.extract import extract as extract_step
-    from pipeline.steps.publish import check_formats
-    from pipeline.steps.publish import publish as publish_step
-    from pipeline.steps.translate import required_routes
-    from pipeline.steps.translate import translate as translate_step
-
     options = options or PublishOptions()
-    check_formats(options.formats)
+    publish_step.check_formats(options.formats)
     job = prepare(project, sources, languages, progress)
-    routes = required_routes(project, job.languages)
+    routes = translate_step.required_routes(project, job.languages)
     with locked(project), segmenting_once():
-        extract_step(job)
-        translate_step(job, routes, retranslate_machine)
-        publish_step(job, options)
+        extract_step.extract(job)
+        translate_step.translate(job, routes, retranslate_machine)
+        publish_step.publish(job, options)
     return job.report
 
 
@@ -169,13 +159,9 @@ def run(
 
 def status(project: Project, languages: Sequence[str] = ()) -> list[CatalogStatus]:
     """Entry counts per document and language, read from the PO files."""
-    from pipeline.steps.status import status as status_step
-
-    return status_step(project, languages)
+    return status_step.status(project, languages)
 
 
 def check(project: Project, languages: Sequence[str] = ()) -> CheckReport:
     """Quality checks on every PO file (numbers, URLs, typography, ``msgfmt -c`` …)."""
-    from pipeline.steps.check import check as check_step
-
-    return check_step(project, languages)
+    return check_step.check(project, languages)

@@ -175,42 +175,26 @@ def write_long_transcript(path: Path, size: int, sentences: Sequence[str], seed:
     return Path(path).stat().st_size
 
 
-def build_test_package(
-    dest_dir: Path,
-    *,
-    training_texts: Iterable[str],
-    glossary: Mapping[str, str] = DEFAULT_GLOSSARY,
-    from_code: str = "en",
-    to_code: str = "fr",
-    package_version: str = "1.0",
-    size: Size = "tiny",
-    quantization: str | None = None,
-    seed: int = 0,
-    file_name: str | None = None,
-) -> Path:
+def build_test_package(dest_dir: Path, *, file_name: str | None = None, **spec: Any) -> Path:
     """Build a .argosmodel zip in dest_dir and return its path.
 
-    The zip holds one top-level directory (the file name without
-    ``.argosmodel``) with metadata.json, model/, sentencepiece.model and
-    README.md, as Argos Translate expects. An existing zip is replaced atomically.
+    ``spec`` takes the keywords of :func:`build_test_package_dir` (training
+    texts, glossary, language pair, version, size, quantization, seed). The zip
+    holds one top-level directory (the file name without ``.argosmodel``) with
+    metadata.json, model/, sentencepiece.model and README.md, as Argos
+    Translate expects. An existing zip is replaced atomically.
     """
-    file_name = file_name or f"{_package_name(from_code, to_code, package_version)}.argosmodel"
+    pair_and_version = (
+        spec.get("from_code", "en"),
+        spec.get("to_code", "fr"),
+        spec.get("package_version", "1.0"),
+    )
+    file_name = file_name or f"{_package_name(*pair_and_version)}.argosmodel"
     top = file_name.removesuffix(".argosmodel")
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=dest_dir) as tmp:
-        package_dir = build_test_package_dir(
-            Path(tmp),
-            training_texts=training_texts,
-            glossary=glossary,
-            from_code=from_code,
-            to_code=to_code,
-            package_version=package_version,
-            size=size,
-            quantization=quantization,
-            seed=seed,
-            file_name=top,
-        )
+        package_dir = build_test_package_dir(Path(tmp), file_name=top, **spec)
         zip_path = dest_dir / file_name
         _zip_directory(package_dir, zip_path, top)
     return zip_path
