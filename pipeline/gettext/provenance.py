@@ -1,0 +1,276 @@
+"""Where each translation in a PO file comes from, derived from facts other tools cannot erase.
+
+Translators' tools rewrite our files: ``msgmerge`` drops every extracted
+comment (``#.``) and every previous msgid (``#|``), Poedit and Weblate
+rewrite headers and flags. So the state of an entry is never read from our
+own comments alone. It is derived from:
+
+* the entry itself: translated or not, ``fuzzy`` or not, ``#|`` when present;
+* the **fill record** (:class:`FillStore`, ``translations/provenance.sqlite3``):
+  a hash of every text this tool itself wrote into an entry — a machine
+  translation, a translation-memory match, a suggestion carried over from an
+  edited source sentence — with its label (model, memory origin) and score;
+* the **MT cache**: the exact machine outputs known for the entry's msgid.
+
+:func:`classify` combines them (see :class:`Origin`). A fuzzy entry whose text
+is what we wrote is ours; a fuzzy entry whose text differs is a person's work
+in progress and is never overwritten. :func:`annotate` then re-derives our
+``#.`` lines on every run, so a comment is never stale: a machine entry says
+``machine translation: argos en→fr 1.9, confidence 0.62``; a reviewed one
+says nothing about machines any more.
+
+The fill record stores hashes, not texts (a few dozen bytes per entry): the
+texts themselves live in the PO files and the MT cache. Losing it costs
+precision, never work: states then fall back to ``#|`` and our comments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.errors import UserError
+
+if TYPE_CHECKING:
+    import polib
+
+FILL_FILE = "provenance.sqlite3"
+MACHINE_PREFIX = "machine translation: "
+MEMORY_PREFIX = "translation memory: "
+TERMS_PREFIX = "terms: "
+#: Our own extracted-comment lines: re-derived on every run, never copied forward.
+OWN_PREFIXES = (MACHINE_PREFIX, MEMORY_PREFIX, TERMS_PREFIX)
+
+
+class Origin(str, Enum):
+    """Where the text of an entry comes from (one value per entry)."""
+
+    REVIEWED = "reviewed"  # a person confirmed it (translated, not fuzzy)
+    MEMORY_EXACT = "memory_exact"  # an exact translation-memory match this tool filled in
+    MEMORY_FUZZY = "memory_fuzzy"  # a memory match for a similar sentence (fuzzy, with #|)
+    MACHINE = "machine"  # fuzzy, exactly a machine output for this msgid
+    SUGGESTION = "suggestion"  # fuzzy, the translation of the sentence before its edit (#|)
+    NEEDS_WORK = "needs_work"  # fuzzy, a person's own text ("Needs work" in Poedit)
+    UNTRANSLATED = "untranslated"
+
+    @property
+    def is_human(self) -> bool:
+        """Text a person wrote or confirmed (reviewed work, memory, their drafts)."""
+        return self not in (Origin.MACHINE, Origin.UNTRANSLATED)
+
+
+#: What the fill record can say the tool wrote.
+FILLED = (Origin.MACHINE, Origin.MEMORY_EXACT, Origin.MEMORY_FUZZY, Origin.SUGGESTION)
+
+
+@dataclass(frozen=True)
+class Fill:
+    """What this tool last wrote into one entry: the text, how, and from where."""
+
+    text: str
+    origin: Origin
+    label: str = ""  # "argos en→fr 1.9" (machine) or "briefing.po:48" (memory)
+    score: float | None = None  # machine confidence 0..1, or memory match 0..100
+
+
+@dataclass(frozen=True)
+class StoredFill:
+    """A fill as recorded: the text only as a hash."""
+
+    text_hash: bytes
+    origin: Origin
+    label: str
+    score: float | None
+
+    def wrote(self, text: str) -> bool:
+        """Whether this fill wrote exactly ``text``."""
+        return self.text_hash == _digest(text)
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).digest()
+
+
+def entry_text(entry: polib.POEntry) -> str:
+    """The entry's translation as one string (plural forms joined by NUL, in order)."""
+    if entry.msgid_plural:
+        return "\0".join(text for _, text in sorted(entry.msgstr_plural.items()))
+    return entry.msgstr
+
+
+def is_translated(entry: polib.POEntry) -> bool:
+    """Translated as msgfmt counts it: msgstr, or every plural form, non-empty."""
+    if entry.msgid_plural:
+        forms = entry.msgstr_plural.values()
+        return bool(forms) and all(forms)
+    return bool(entry.msgstr)
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS fills (
+    entry BLOB PRIMARY KEY,      -- blake2b(language, document, msgctxt, msgid)
+    text_hash BLOB NOT NULL,     -- blake2b(the text written)
+    origin TEXT NOT NULL,
+    label TEXT NOT NULL,
+    score REAL
+) WITHOUT ROWID
+"""
+
+
+class FillStore:
+    """``translations/provenance.sqlite3``: what the tool wrote into which entry.
+
+    One writer (the run holding the project lock); WAL, so ``status`` and
+    ``check`` read while a run works. A damaged file is set aside and rebuilt
+    empty, with a note: it only sharpens states, it holds no one's work.
+    """
+
+    def __init__(self, translations_dir: Path) -> None:
+        self.path = Path(translations_dir) / FILL_FILE
+        self.notes: list[str] = []
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return _connect(self.path)
+        except sqlite3.DatabaseError:
+            broken = self.path.with_name(self.path.name + ".broken")
+            self.path.replace(broken)
+            self.notes.append(f"{self.path}: damaged; moved to {broken.name} and started afresh")
+            return _connect(self.path)
+
+    @staticmethod
+    def key(language: str, document: str, msgctxt: str | None, msgid: str) -> bytes:
+        raw = "\0".join((language, document, msgctxt or "\4", msgid))
+        return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).digest()
+
+    def get(self, key: bytes) -> StoredFill | None:
+        row = self._db.execute(
+            "SELECT text_hash, origin, label, score FROM fills WHERE entry = ?", (key,)
+        ).fetchone()
+        return StoredFill(row[0], Origin(row[1]), row[2], row[3]) if row else None
+
+    def record(self, fills: Iterable[tuple[bytes, Fill]]) -> None:
+        """Record (key, fill) pairs, replacing what was recorded for those entries."""
+        rows = [
+            (key, _digest(fill.text), fill.origin.value, fill.label, fill.score)
+            for key, fill in fills
+        ]
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO fills VALUES (?,?,?,?,?)", rows)
+        except sqlite3.OperationalError as error:
+            raise UserError(f"{self.path}: cannot record provenance ({error})") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> FillStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=60)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute(_SCHEMA)
+        db.execute("SELECT count(*) FROM fills LIMIT 1").fetchone()
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
+MachineOutputs = Callable[[str], Collection[str]]
+
+
+def classify(
+    entry: polib.POEntry,
+    fill: StoredFill | None,
+    machine_outputs: MachineOutputs = lambda msgid: (),
+) -> Origin:
+    """The origin of an active entry's text (see the module docstring for the facts).
+
+    ``machine_outputs(msgid)`` gives the machine translations known for the
+    msgid (from the MT cache); ``fill`` is what this tool last wrote into it.
+    """
+    if not is_translated(entry):
+        return Origin.UNTRANSLATED
+    text = entry_text(entry)
+    ours = fill is not None and fill.wrote(text)
+    if "fuzzy" not in entry.flags:
+        if fill is not None:  # what we recorded wins over any comment
+            memory = ours and fill.origin is Origin.MEMORY_EXACT
+            return Origin.MEMORY_EXACT if memory else Origin.REVIEWED
+        return Origin.MEMORY_EXACT if _says(entry, MEMORY_PREFIX, "exact") else Origin.REVIEWED
+    if ours:
+        return fill.origin  # type: ignore[union-attr]
+    if not entry.msgid_plural and text in machine_outputs(entry.msgid):
+        return Origin.MACHINE
+    if fill is not None:
+        return Origin.NEEDS_WORK  # a person changed what we wrote, and left it fuzzy
+    if entry.previous_msgid:
+        return Origin.MEMORY_FUZZY if _says(entry, MEMORY_PREFIX) else Origin.SUGGESTION
+    if _says(entry, MACHINE_PREFIX):
+        return Origin.MACHINE  # nothing else is known: trust our comment
+    if _says(entry, MEMORY_PREFIX, "exact"):
+        return Origin.MEMORY_EXACT
+    return Origin.NEEDS_WORK
+
+
+def _says(entry: polib.POEntry, prefix: str, containing: str = "") -> bool:
+    return any(
+        line.startswith(prefix) and containing in line for line in entry.comment.splitlines()
+    )
+
+
+# ---------------------------------------------------------------------------
+# Our comment lines
+
+
+def machine_comment(label: str, confidence: float | None = None) -> str:
+    """``machine translation: argos en→fr 1.9, confidence 0.62``."""
+    suffix = f", confidence {confidence:.2f}" if confidence is not None else ""
+    return f"{MACHINE_PREFIX}{label}{suffix}"
+
+
+def memory_comment(origin: str, score: float | None) -> str:
+    """``translation memory: exact match, briefing.po:48`` or ``… 87% match, …``."""
+    kind = "exact match" if score is None or score >= 100 else f"{score:.0f}% match"
+    return f"{MEMORY_PREFIX}{kind}, {origin}" if origin else f"{MEMORY_PREFIX}{kind}"
+
+
+def machine_label(entry: polib.POEntry) -> str | None:
+    """The model named in the entry's machine-translation comment (without the confidence)."""
+    for line in entry.comment.splitlines():
+        if line.startswith(MACHINE_PREFIX):
+            return line[len(MACHINE_PREFIX) :].split(", confidence ")[0]
+    return None
+
+
+def provenance_comment(origin: Origin, fill: StoredFill | None) -> str | None:
+    """Our comment line for an entry of ``origin``, from what we recorded when we filled it."""
+    if fill is None:
+        return None
+    if origin is Origin.MACHINE and fill.origin is Origin.MACHINE:
+        return machine_comment(fill.label, fill.score)
+    if origin in (Origin.MEMORY_EXACT, Origin.MEMORY_FUZZY) and fill.origin is origin:
+        return memory_comment(fill.label, fill.score)
+    return None
+
+
+def annotate(entry: polib.POEntry, own_lines: Iterable[str | None]) -> None:
+    """Replace our ``#.`` lines on ``entry`` by ``own_lines`` (None items skipped),
+    keeping every other extracted comment (the block kind from the template …)."""
+    kept = [ln for ln in entry.comment.splitlines() if not ln.startswith(OWN_PREFIXES)]
+    entry.comment = "\n".join([*kept, *(ln for ln in own_lines if ln)])
