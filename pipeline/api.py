@@ -5,6 +5,10 @@ it writes, runs the steps of :mod:`pipeline.steps` and returns a plain result
 dataclass; the CLI only renders those results. Validation and locking happen
 here, once; the steps assume both.
 
+A document whose input cannot be used (an unreadable transcript, a broken PO
+file) is skipped and listed in the report's ``problems``; the others are
+processed. ``fail_fast=True`` raises the first such problem instead.
+
 Example::
 
     from pipeline import api
@@ -87,10 +91,14 @@ def extract(
     sources: Sequence[Source],
     languages: Sequence[str] = (),
     progress: Progress | None = None,
+    *,
+    fail_fast: bool = False,
 ) -> RunReport:
     """Write each document's POT template and merge it into its PO files (no translation)."""
-    job = prepare(project, sources, languages, progress)
-    with locked(project):
+    job = prepare(project, sources, languages, progress, fail_fast=fail_fast)
+    if not job.active():
+        return job.report  # every document was skipped: nothing to lock or write
+    with locked(job):
         extract_step.extract(job)
     return job.report
 
@@ -102,15 +110,18 @@ def translate(
     progress: Progress | None = None,
     *,
     retranslate_machine: bool = False,
+    fail_fast: bool = False,
 ) -> RunReport:
     """Extract, then machine-translate every entry that needs it (fuzzy, for review).
 
     Reviewed entries are never touched; ``retranslate_machine`` redoes machine
     translations (after a model update).
     """
-    job = prepare(project, sources, languages, progress)
+    job = prepare(project, sources, languages, progress, fail_fast=fail_fast)
     routes = translate_step.required_routes(project, job.languages)
-    with locked(project):
+    if not job.active():
+        return job.report  # every document was skipped: nothing to lock or write
+    with locked(job):
         extract_step.extract(job)
         translate_step.translate(job, routes, retranslate_machine)
     return job.report
@@ -122,12 +133,16 @@ def publish(
     languages: Sequence[str],
     options: PublishOptions | None = None,
     progress: Progress | None = None,
+    *,
+    fail_fast: bool = False,
 ) -> RunReport:
     """Write the translated and bilingual documents, then ``output/index.html``."""
     options = options or PublishOptions()
     publish_step.check_formats(options.formats)
-    job = prepare(project, sources, languages, progress)
-    with locked(project):
+    job = prepare(project, sources, languages, progress, fail_fast=fail_fast)
+    if not job.active():
+        return job.report  # every document was skipped: nothing to lock or write
+    with locked(job):
         publish_step.publish(job, options)
     return job.report
 
@@ -140,13 +155,16 @@ def run(
     progress: Progress | None = None,
     *,
     retranslate_machine: bool = False,
+    fail_fast: bool = False,
 ) -> RunReport:
     """extract + translate + publish, checking every input and model before writing."""
     options = options or PublishOptions()
     publish_step.check_formats(options.formats)
-    job = prepare(project, sources, languages, progress)
+    job = prepare(project, sources, languages, progress, fail_fast=fail_fast)
     routes = translate_step.required_routes(project, job.languages)
-    with locked(project), segmenting_once():
+    if not job.active():
+        return job.report  # every document was skipped: nothing to lock or write
+    with locked(job), segmenting_once():
         extract_step.extract(job)
         translate_step.translate(job, routes, retranslate_machine)
         publish_step.publish(job, options)

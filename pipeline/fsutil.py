@@ -2,7 +2,13 @@
 
 Each write goes to a temporary file in the destination's directory (same file
 system, so ``os.replace`` is an atomic rename), is flushed to disk, and only
-then replaces the destination.
+then replaces the destination. A write that fails for a reason the user can
+act on (disk full, read-only or immutable file, permissions) is one
+:class:`~pipeline.errors.UserError` naming the file; the old file stays as it was.
+
+A process killed with SIGKILL cannot delete its temporary file; such leftovers
+(``.<name>.<random>.tmp``) are removed by :func:`sweep_temporaries`, which a run
+calls when it finds that the previous one did not finish.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
+
+from pipeline.errors import UserError
 
 
 @contextlib.contextmanager
@@ -32,11 +40,15 @@ def _temporary_beside(path: Path, mode: str, encoding: str | None) -> Iterator[t
     The block either moves it into place with :func:`_commit` or leaves it to be
     deleted, as it is when the block fails.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp_name = ""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, mode, encoding=encoding, newline="" if "b" not in mode else None) as f:
             yield f, tmp_name
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise UserError(f"cannot write {path}: {reason}; it was left as it was") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
@@ -114,8 +126,6 @@ def file_lock(path: Path, timeout: float, busy: str) -> Iterator[None]:
     """
     from filelock import FileLock, Timeout
 
-    from pipeline.errors import UserError
-
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -133,3 +143,21 @@ def file_lock(path: Path, timeout: float, busy: str) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+TEMPORARY_GLOB = ".*.tmp"  # what _temporary_beside names its files
+
+
+def sweep_temporaries(*roots: Path) -> int:
+    """Delete temporary files a killed write left under ``roots``; return how many.
+
+    Only files named like ours (``.<name>.<random>.tmp``) are touched.
+    """
+    removed = 0
+    for root in roots:
+        for leftover in Path(root).rglob(TEMPORARY_GLOB) if Path(root).is_dir() else ():
+            with contextlib.suppress(OSError):
+                if leftover.is_file():
+                    leftover.unlink()
+                    removed += 1
+    return removed

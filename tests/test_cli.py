@@ -96,19 +96,31 @@ def test_status_json(workdir: Path, model_store: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("setup", "args", "message"),
+    ("setup", "args", "message", "status"),
     [
-        (None, ["missing.txt", "--to", "fr"], "missing.txt: no such file"),
-        ("empty", ["empty.txt", "--to", "fr"], "empty.txt: file is empty"),
-        ("latin1", ["latin1.txt", "--to", "fr"], "latin1.txt:1: not valid UTF-8"),
-        ("binary", ["binary.txt", "--to", "fr"], "binary.txt: binary file (NUL byte at offset 8)"),
-        (None, ["transcript.txt", "--to", "xx"], "unknown language code 'xx'"),
-        (None, ["transcript.txt", "--to", "de"], "no en→de translation model installed"),
+        (None, ["missing.txt", "--to", "fr"], "missing.txt: no such file", 1),
+        ("empty", ["empty.txt", "--to", "fr"], "empty.txt: file is empty", 2),
+        ("latin1", ["latin1.txt", "--to", "fr"], "latin1.txt:1: not valid UTF-8", 2),
+        (
+            "binary",
+            ["binary.txt", "--to", "fr"],
+            "binary.txt: binary file (NUL byte at offset 8)",
+            2,
+        ),
+        (None, ["transcript.txt", "--to", "xx"], "unknown language code 'xx'", 1),
+        (None, ["transcript.txt", "--to", "de"], "no en→de translation model installed", 1),
     ],
 )
-def test_user_errors_one_line_exit_1_nothing_written(
-    workdir: Path, model_store: Path, setup: str | None, args: list[str], message: str
+def test_user_errors_one_line_nothing_written(
+    workdir: Path,
+    model_store: Path,
+    setup: str | None,
+    args: list[str],
+    message: str,
+    status: int,
 ) -> None:
+    """A usage or set-up error exits 1; a document that cannot be read exits 2 (the
+    batch's other documents would have been processed)."""
     if setup == "empty":
         (workdir / "empty.txt").write_text("  \n")
     elif setup == "latin1":
@@ -117,7 +129,7 @@ def test_user_errors_one_line_exit_1_nothing_written(
         (workdir / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     before = _all_files(workdir)
     result = run_cli("run", *args)
-    assert result.returncode == 1
+    assert result.returncode == status
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert message in lines[0], lines[0]

@@ -51,7 +51,7 @@ def test_po_syntax_error_is_reported_and_file_untouched(workdir: Path, model_sto
     PO.write_text("".join(text), encoding="utf-8")
     before = PO.read_bytes()
     result = run_cli("run", "transcript.txt", "--to", "fr")
-    assert result.returncode == 1
+    assert result.returncode == 2  # ExitStatus.PARTIAL: the document was skipped
     assert f"transcript.po:{line + 1}: PO syntax error" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert PO.read_bytes() == before
@@ -62,12 +62,13 @@ def test_po_of_another_language_is_refused(workdir: Path, model_store: Path) -> 
     PO.write_text(PO.read_text(encoding="utf-8").replace("Language: fr", "Language: de"))
     before = PO.read_bytes()
     result = run_cli("run", "transcript.txt", "--to", "fr")
-    assert result.returncode == 1 and "Language: de" in result.stderr
+    assert result.returncode == 2 and "Language: de" in result.stderr
     assert PO.read_bytes() == before
 
 
+@pytest.mark.parametrize("fail_fast", [True, False])
 def test_po_edited_during_run_is_not_overwritten(
-    workdir: Path, model_store: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, model_store: Path, monkeypatch: pytest.MonkeyPatch, fail_fast: bool
 ) -> None:
     project = api.Project()
     sources = api.find_sources(["transcript.txt"])
@@ -81,8 +82,14 @@ def test_po_edited_during_run_is_not_overwritten(
         original_set(entry, translation, label)
 
     monkeypatch.setattr(states, "set_machine_translation", set_and_edit)
-    with pytest.raises(UserError, match="changed on disk while the run was in progress"):
-        api.translate(project, sources, ["fr"])
+    if fail_fast:
+        with pytest.raises(UserError, match="changed on disk while the run was in progress"):
+            api.translate(project, sources, ["fr"], fail_fast=True)
+    else:  # the default: the document is skipped and reported, the batch goes on
+        report = api.translate(project, sources, ["fr"])
+        (problem,) = report.problems
+        assert "changed on disk while the run was in progress" in problem.message
+        assert problem.file.endswith("transcript.po") and problem.document == "transcript"
     assert PO.read_text(encoding="utf-8") == edited
 
 
@@ -102,7 +109,7 @@ def test_second_run_refuses_while_first_holds_the_lock(workdir: Path, model_stor
 def test_po_path_that_is_a_directory(workdir: Path, model_store: Path) -> None:
     PO.mkdir(parents=True)
     result = run_cli("run", "transcript.txt", "--to", "fr")
-    assert result.returncode == 1 and "is a directory, expected a PO file" in result.stderr
+    assert result.returncode == 2 and "is a directory, expected a PO file" in result.stderr
 
 
 # -- crash safety ------------------------------------------------------------------------
@@ -216,7 +223,7 @@ def test_two_files_with_the_same_name_are_refused(workdir: Path, model_store: Pa
 def test_encoding_override(workdir: Path, model_store: Path) -> None:
     Path("latin.txt").write_bytes("Le café est prêt.\n".encode("latin-1"))
     refused = run_cli("run", "latin.txt", "--to", "fr")
-    assert refused.returncode == 1 and "--encoding" in refused.stderr
+    assert refused.returncode == 2 and "--encoding" in refused.stderr
     result = run_cli("run", "latin.txt", "--to", "fr", "--encoding", "latin-1", "--quiet")
     assert result.returncode == 0, result.stderr
     assert polib.pofile("translations/fr/latin.po")[0].msgid == "Le café est prêt."

@@ -40,8 +40,10 @@ def main() -> None:
 
     from pipeline.errors import ExitStatus, UserError
 
+    _tolerant_streams()
     try:
         code = app(standalone_mode=False)
+        sys.stdout.flush()
     except UserError as exc:
         fail(str(exc), exc.exit_status)
     except typer.Exit as exc:
@@ -59,7 +61,32 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted: files already written are complete; run again to resume", err=True)
         sys.exit(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:  # `pipeline status | head`: the reader is gone, as for any tool
+        _silence_stdout()
+        sys.exit(ExitStatus.OK)
+    except OSError as exc:
+        if exc.filename is not None:
+            raise  # a file the program opened: a bug (user-caused ones are UserErrors)
+        _silence_stdout()
+        fail(f"cannot write the output: {exc.strerror or exc}", ExitStatus.USAGE)
     sys.exit(code if isinstance(code, int) else ExitStatus.OK)
+
+
+def _tolerant_streams() -> None:
+    """Never fail on a character the terminal's encoding cannot show
+    (``PYTHONIOENCODING=ascii``): it is printed as an escape (``\\xe9``) instead."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def fail(message: str, status: int = 1) -> NoReturn:

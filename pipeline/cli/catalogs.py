@@ -24,10 +24,15 @@ def status(
     rows = api.status(build_project(catalogs), languages_of(to))
     if as_json:
         typer.echo(json.dumps([row.to_dict() for row in rows], ensure_ascii=False, indent=2))
-        return
-    from pipeline.cli.render import status_tables
+    else:
+        from pipeline.cli.render import status_tables
 
-    status_tables(rows)
+        status_tables(rows)
+    broken = [row for row in rows if row.error]
+    for row in broken:
+        typer.echo(f"error: {row.error}", err=True)
+    if broken:
+        raise typer.Exit(ExitStatus.PARTIAL)
 
 
 @command(app)

@@ -16,11 +16,11 @@ import typer
 
 from pipeline.cli.app import app
 from pipeline.cli.options import (
+    BatchOptions,
     CatalogOptions,
     EngineFlags,
     InputOptions,
     OutputDirOptions,
-    OutputOptions,
     PublishFlags,
     Retranslate,
     Sources,
@@ -30,6 +30,7 @@ from pipeline.cli.options import (
     command,
 )
 from pipeline.project import Project
+from pipeline.steps.report import RunReport
 
 
 def build_project(
@@ -82,6 +83,18 @@ def publish_options(flags: PublishFlags):  # -> api.PublishOptions
     )
 
 
+def finish(report: RunReport, quiet: bool) -> None:
+    """The plain summary (unless quiet), each skipped document's problem; exit 2 (partial)
+    when there were any."""
+    from pipeline.cli.render import problems, summary_lines
+
+    if not quiet and report.processed:
+        summary_lines(report)
+    problems(report)
+    if report.exit_status:
+        raise typer.Exit(report.exit_status)
+
+
 def _offer_missing_models(project: Project, languages: list[str], yes: bool, quiet: bool) -> None:
     """For a pair with no model, offer to install it from the index (never prompts when
     not on a terminal); if that cannot happen, the run fails with the install hint."""
@@ -106,7 +119,7 @@ def run(
     publishing: PublishFlags = ...,
     retranslate_machine: Retranslate = False,
     yes: Yes = False,
-    output: OutputOptions = ...,
+    batch: BatchOptions = ...,
 ) -> None:
     """Extract, machine-translate and publish: the whole job in one command."""
     started = time.perf_counter()
@@ -116,8 +129,8 @@ def run(
     project = build_project(catalogs, inputs, outputs, engine)
     found = api.find_sources(sources, inputs.include)
     languages = languages_of(to)
-    _offer_missing_models(project, languages, yes, output.quiet)
-    with progress_for(output.quiet) as progress:
+    _offer_missing_models(project, languages, yes, batch.quiet)
+    with progress_for(batch.quiet) as progress:
         report = api.run(
             project,
             found,
@@ -125,15 +138,17 @@ def run(
             publish_options(publishing),
             progress,
             retranslate_machine=retranslate_machine,
+            fail_fast=batch.fail_fast,
         )
     summary = report.summary(languages, time.perf_counter() - started)
-    if not output.quiet:
+    if not batch.quiet and report.processed:
         if run_summary_table(summary):
             notes(report)
         else:
             summary_lines(report)
-    if output.as_json:
+    if batch.as_json:
         typer.echo(json.dumps(summary))
+    finish(report, quiet=True)
 
 
 @command(app)
@@ -142,18 +157,17 @@ def extract(
     to: ToOptional = None,
     inputs: InputOptions = ...,
     catalogs: CatalogOptions = ...,
-    output: OutputOptions = ...,
+    batch: BatchOptions = ...,
 ) -> None:
     """Write POT templates and merge them into the PO files of --to languages."""
     from pipeline import api
-    from pipeline.cli.render import progress_for, summary_lines
+    from pipeline.cli.render import progress_for
 
     project = build_project(catalogs, inputs)
     found = api.find_sources(sources, inputs.include)
-    with progress_for(output.quiet) as progress:
-        report = api.extract(project, found, languages_of(to), progress)
-    if not output.quiet:
-        summary_lines(report)
+    with progress_for(batch.quiet) as progress:
+        report = api.extract(project, found, languages_of(to), progress, fail_fast=batch.fail_fast)
+    finish(report, batch.quiet)
 
 
 @command(app)
@@ -164,20 +178,24 @@ def translate(
     catalogs: CatalogOptions = ...,
     engine: EngineFlags = ...,
     retranslate_machine: Retranslate = False,
-    output: OutputOptions = ...,
+    batch: BatchOptions = ...,
 ) -> None:
     """Machine-translate untranslated entries (fuzzy, for review); reviewed ones are kept."""
     from pipeline import api
-    from pipeline.cli.render import progress_for, summary_lines
+    from pipeline.cli.render import progress_for
 
     project = build_project(catalogs, inputs, engine=engine)
     found = api.find_sources(sources, inputs.include)
-    with progress_for(output.quiet) as progress:
+    with progress_for(batch.quiet) as progress:
         report = api.translate(
-            project, found, languages_of(to), progress, retranslate_machine=retranslate_machine
+            project,
+            found,
+            languages_of(to),
+            progress,
+            retranslate_machine=retranslate_machine,
+            fail_fast=batch.fail_fast,
         )
-    if not output.quiet:
-        summary_lines(report)
+    finish(report, batch.quiet)
 
 
 @command(app)
@@ -188,17 +206,21 @@ def publish(
     catalogs: CatalogOptions = ...,
     outputs: OutputDirOptions = ...,
     publishing: PublishFlags = ...,
-    output: OutputOptions = ...,
+    batch: BatchOptions = ...,
 ) -> None:
     """Write translated and bilingual documents from the PO files."""
     from pipeline import api
-    from pipeline.cli.render import progress_for, summary_lines
+    from pipeline.cli.render import progress_for
 
     project = build_project(catalogs, inputs, outputs)
     found = api.find_sources(sources, inputs.include)
-    with progress_for(output.quiet) as progress:
+    with progress_for(batch.quiet) as progress:
         report = api.publish(
-            project, found, languages_of(to), publish_options(publishing), progress
+            project,
+            found,
+            languages_of(to),
+            publish_options(publishing),
+            progress,
+            fail_fast=batch.fail_fast,
         )
-    if not output.quiet:
-        summary_lines(report)
+    finish(report, batch.quiet)

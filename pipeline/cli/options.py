@@ -164,13 +164,21 @@ class PublishFlags:
 
 
 @group
-class OutputOptions:
-    """How the command reports."""
+class BatchOptions:
+    """How a batch runs and reports."""
 
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")] = (
         False
     )
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False
+    fail_fast: Annotated[
+        bool,
+        typer.Option(
+            "--fail-fast",
+            help="Stop at the first unusable document (default: skip it, report it, "
+            "process the others, exit 2).",
+        ),
+    ] = False
 
 
 # -- the decorator ---------------------------------------------------------------

@@ -178,6 +178,18 @@ def notes(report: RunReport) -> None:
         typer.echo(f"note: {note}", err=True)
 
 
+def problems(report: RunReport) -> None:
+    """Each skipped document's problem as one ``error:`` line on stderr, then a count."""
+    for problem in report.problems:
+        typer.echo(f"error: {problem.message}", err=True)
+    if report.problems and report.documents > 1:
+        skipped = len({problem.document for problem in report.problems})
+        typer.echo(
+            f"{skipped} of {report.documents} documents skipped; the others were processed",
+            err=True,
+        )
+
+
 def summary_lines(report: RunReport) -> None:
     """The plain end-of-step summary on stderr (logs, non-terminals)."""
     notes(report)

@@ -18,9 +18,11 @@ from pipeline.steps.sources import Source
 def extract(job: Job) -> None:
     """Write every document's POT and merge it into the PO file of each job language."""
     with PartMemory(job.project) as memory:
-        job.progress.start("Extracting", len(job.sources))
-        for source in job.sources:
-            _extract_one(job, source, memory)
+        sources = job.active()
+        job.progress.start("Extracting", len(sources))
+        for source in sources:
+            with job.document(source, "catalog"):
+                _extract_one(job, source, memory)
             job.progress.advance()
         job.progress.finish()
     job.report.notes += [

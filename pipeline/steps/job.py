@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ from pipeline.errors import UserError
 from pipeline.fsutil import file_lock
 from pipeline.project import Project
 from pipeline.steps.progress import Progress
-from pipeline.steps.report import RunReport
+from pipeline.steps.report import Problem, RunReport
 from pipeline.steps.sources import Source, split_large_sources
 from pipeline.text.document import Block, Document, Segment
 from pipeline.text.segment import SegmentMemo
@@ -27,13 +28,42 @@ from pipeline.text.segment import SegmentMemo
 @dataclass
 class Job:
     """What a step works on: checked sources (large files split), target languages,
-    where to report progress and results."""
+    where to report progress and results.
+
+    A document whose input is unusable (an unreadable transcript, a broken PO
+    file) is skipped for the rest of the job and its problem reported, so one
+    bad file does not stop a nightly batch; with ``fail_fast`` the first
+    problem stops the job instead.
+    """
 
     project: Project
     sources: list[Source]
     languages: list[str]
     progress: Progress = field(default_factory=Progress)
     report: RunReport = field(default_factory=RunReport)
+    fail_fast: bool = False
+    failed: set[str] = field(default_factory=set)  # names of the documents skipped
+
+    def active(self) -> list[Source]:
+        """The sources still in the job (not skipped after a problem)."""
+        return [source for source in self.sources if source.name not in self.failed]
+
+    @contextlib.contextmanager
+    def document(self, source: Source, kind: str) -> Iterator[None]:
+        """Work on one document: a UserError inside skips it (and is reported) instead of
+        stopping the job, unless ``fail_fast``."""
+        try:
+            yield
+        except UserError as error:
+            if self.fail_fast:
+                raise
+            self.skip(source, error, kind)
+
+    def skip(self, source: Source, error: UserError, kind: str) -> None:
+        """Leave ``source`` out of the rest of the job, reporting why."""
+        problem = Problem.from_error(error, kind, source.name, str(source.path))
+        self.report.problems.append(problem)
+        self.failed.add(source.name)
 
 
 def validate_language(code: str) -> str:
@@ -55,9 +85,11 @@ def prepare(
     sources: Sequence[Source],
     languages: Sequence[str],
     progress: Progress | None = None,
+    *,
+    fail_fast: bool = False,
 ) -> Job:
-    """Check settings, languages and every source file (or part of one) before anything
-    is written."""
+    """Check settings and languages (a problem there stops everything), then every source
+    file or part of one before anything is written (a bad one is skipped and reported)."""
     from pipeline.mt.batch import EXECUTORS
 
     if project.executor not in EXECUTORS:
@@ -69,23 +101,77 @@ def prepare(
             raise UserError(f"--to {language}: same as the source language")
     progress = progress or Progress()
     expanded = split_large_sources(sources, project.encoding)
+    report = RunReport(documents=len(expanded))
+    job = Job(project, expanded, list(languages), progress, report, fail_fast)
     progress.start("Reading", len(expanded))
     for source in expanded:
-        load_document(source, project)  # raises UserError on unreadable input
+        with job.document(source, "source"):
+            load_document(source, project)
         progress.advance()
     progress.finish()
-    return Job(project, expanded, list(languages), progress, RunReport(documents=len(expanded)))
+    _skip_whole_files(job)
+    return job
+
+
+def _skip_whole_files(job: Job) -> None:
+    """A large file with one unreadable part is left out whole: its other parts'
+    catalogs would otherwise lose the sentences the bad part holds."""
+    broken = {s.family for s in job.sources if s.name in job.failed and s.part is not None}
+    job.failed |= {s.name for s in job.sources if s.family in broken}
 
 
 @contextlib.contextmanager
-def locked(project: Project) -> Iterator[None]:
-    """Hold the translations directory's lock: two runs never interleave their writes."""
+def locked(job: Job) -> Iterator[None]:
+    """Hold the translations directory's lock: two runs never interleave their writes.
+
+    While the lock is held a marker file says a run is writing; finding it when
+    taking the lock means the previous run was killed (SIGKILL, power loss), so
+    the temporary files and scratch directories it could not delete are swept
+    first (and the job's report says so).
+    """
+    project = job.project
+    _check_directories(project)
     busy = (
         f"{project.translations_dir}: another pipeline run holds {project.lock_path.name}; "
         f"waited {project.lock_timeout:g} s, try again when it has finished"
     )
     with file_lock(project.lock_path, project.lock_timeout, busy):
-        yield
+        job.report.notes += _sweep_after_crash(project)
+        marker = project.translations_dir / RUNNING_MARKER
+        with contextlib.suppress(OSError):  # the lock itself proved the directory writable
+            marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                marker.unlink()
+
+
+RUNNING_MARKER = ".pipeline.running"
+
+
+def _sweep_after_crash(project: Project) -> list[str]:
+    from pipeline.fsutil import sweep_temporaries
+    from pipeline.scratch import sweep_scratch
+
+    sweep_scratch()
+    if not (project.translations_dir / RUNNING_MARKER).exists():
+        return []
+    removed = sweep_temporaries(project.translations_dir, project.output_dir)
+    return [
+        f"the previous run did not finish; removed {removed} temporary file"
+        f"{'' if removed == 1 else 's'} it left behind"
+    ]
+
+
+def _check_directories(project: Project) -> None:
+    """The translations and output directories, where they exist, must be directories."""
+    for option, path in (
+        ("--translations-dir", project.translations_dir),
+        ("--output-dir", project.output_dir),
+    ):
+        if path.exists() and not path.is_dir():
+            raise UserError(f"{option} {path}: is a file, expected a directory")
 
 
 def load_document(source: Source, project: Project) -> Document:

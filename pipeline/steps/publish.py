@@ -83,7 +83,7 @@ def publish(job: Job, options: PublishOptions) -> None:
     project, report = job.project, job.report
     if options.require_reviewed:
         _refuse_unreviewed(_translated_documents(job))
-    job.progress.start("Publishing", len(job.sources) * len(job.languages))
+    job.progress.start("Publishing", len(job.active()) * len(job.languages))
     manifest = None
     try:
         for tdoc in _translated_documents(job):
@@ -116,13 +116,22 @@ def _remove_stale_part_outputs(manifest: PublishedManifest, job: Job) -> None:
 
 
 def _translated_documents(job: Job) -> Iterator[TranslatedDocument]:
-    """One document and language at a time: memory does not grow with the archive."""
-    for source in job.sources:
-        document = load_document(source, job.project)
-        for language in job.languages:
-            po_path = job.project.catalog_path(language, document.name)
-            loaded = catalog.load_catalog(po_path, language)
-            yield translated_document(document, loaded.po if loaded else None, language)
+    """One document and language at a time: memory does not grow with the archive.
+
+    A document whose transcript or catalog cannot be read is skipped (and
+    reported); its published files are left as they were.
+    """
+    for source in job.active():
+        translated = []
+        with job.document(source, "catalog"):
+            document = load_document(source, job.project)
+            for language in job.languages:
+                po_path = job.project.catalog_path(language, document.name)
+                loaded = catalog.load_catalog(po_path, language)
+                translated.append(
+                    translated_document(document, loaded.po if loaded else None, language)
+                )
+        yield from translated
 
 
 def _refuse_unreviewed(documents: Iterable[TranslatedDocument]) -> None:

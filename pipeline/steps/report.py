@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from pipeline.errors import ExitStatus
+
 if TYPE_CHECKING:
+    from pipeline.errors import UserError
     from pipeline.publish import PublishedFile
+
+_WHERE = re.compile(r"^(?P<file>[^\n]+?):(?P<line>\d+): ")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One input a job could not use (a document was skipped): what and where."""
+
+    file: str
+    line: int | None
+    message: str  # the whole one-line message, "file:line: what"
+    kind: str  # "source" (the transcript), "catalog" (a PO file) …
+    document: str
+
+    @classmethod
+    def from_error(cls, error: UserError, kind: str, document: str, fallback: str) -> Problem:
+        """The problem a UserError describes; its "file:line:" prefix gives the place."""
+        message = " ".join(str(error).split())
+        where = _WHERE.match(message)
+        if where:
+            return cls(where["file"], int(where["line"]), message, kind, document)
+        file = message.split(": ", 1)[0] if ": " in message else fallback
+        return cls(file, None, message, kind, document)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
 
 
 @dataclass
@@ -25,6 +55,17 @@ class RunReport:
     published: int = 0  # files published, written or found up to date
     published_written: int = 0  # of which actually (re)written
     notes: list[str] = field(default_factory=list)  # things the user should know
+    problems: list[Problem] = field(default_factory=list)  # documents skipped, and why
+
+    @property
+    def processed(self) -> bool:
+        """Whether any document got through (not every one was skipped)."""
+        return len({problem.document for problem in self.problems}) < self.documents
+
+    @property
+    def exit_status(self) -> ExitStatus:
+        """PARTIAL when some documents failed (the others were fully processed), else OK."""
+        return ExitStatus.PARTIAL if self.problems else ExitStatus.OK
 
     @property
     def files_written(self) -> int:
@@ -56,6 +97,7 @@ class RunReport:
             "files_written": self.files_written,
             "seconds": round(seconds, 3),
             "languages": per_language,
+            "errors": [problem.to_dict() for problem in self.problems],
         }
 
 

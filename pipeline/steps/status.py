@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.errors import UserError
 from pipeline.gettext import catalog, states
 from pipeline.project import Project
 
@@ -21,6 +22,7 @@ class CatalogStatus:
     machine: int
     fuzzy: int
     untranslated: int
+    error: str | None = None  # why the catalog could not be read (its counts are then 0)
 
     @property
     def reviewed_percent(self) -> float:
@@ -36,6 +38,7 @@ class CatalogStatus:
             "untranslated": self.untranslated,
             "fuzzy": self.fuzzy,
             "reviewed_percent": round(self.reviewed_percent, 1),
+            "error": self.error,
         }
 
 
@@ -60,7 +63,11 @@ def status(project: Project, languages: Sequence[str] = ()) -> list[CatalogStatu
     """Entry counts per document and language, read from the PO files."""
     result = []
     for name, language, path in discover_catalogs(project, languages):
-        loaded = catalog.load_catalog(path, language)
+        try:
+            loaded = catalog.load_catalog(path, language)
+        except UserError as error:  # one broken file must not hide every other row
+            result.append(CatalogStatus(name, language, 0, 0, 0, 0, 0, error=str(error)))
+            continue
         counts = states.counts(loaded.po) if loaded else {}
         result.append(
             CatalogStatus(

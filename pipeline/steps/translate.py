@@ -61,8 +61,9 @@ def _translate_language(job: Job, language: str, route: Route, retranslate_machi
             counts = translate_pending(pending, route, settings, job.progress)
             job.report.from_cache[language] = counts.from_cache
             job.report.translated[language] = counts.translated
-        for source in job.sources:
-            _apply(job, source.name, language, route, pending, retranslate_machine)
+        for source in job.active():
+            with job.document(source, "catalog"):
+                _apply(job, source.name, language, route, pending, retranslate_machine)
 
 
 def _batch_settings(project: Project, language: str) -> BatchSettings:
@@ -82,14 +83,16 @@ def _batch_settings(project: Project, language: str) -> BatchSettings:
 def _collect_pending(
     job: Job, language: str, retranslate_machine: bool, pending: PendingSentences
 ) -> None:
-    for source in job.sources:
-        loaded = catalog.load_catalog(job.project.catalog_path(language, source.name), language)
-        if loaded is not None:
-            pending.add(
-                entry.msgid
-                for entry in loaded.po
-                if states.needs_machine_translation(entry, retranslate_machine)
-            )
+    for source in job.active():
+        with job.document(source, "catalog"):
+            path = job.project.catalog_path(language, source.name)
+            loaded = catalog.load_catalog(path, language)
+            if loaded is not None:
+                pending.add(
+                    entry.msgid
+                    for entry in loaded.po
+                    if states.needs_machine_translation(entry, retranslate_machine)
+                )
 
 
 def _apply(

@@ -23,10 +23,10 @@ ENGINE_NAME = "argos"  # the engine named in PO comments and MT-cache keys
 ProgressCallback = Callable[[int, int | None], None]
 
 
-_CODE_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+_CODE_RE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")  # used with fullmatch
 
 
-_VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$")
+_VERSION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}")  # used with fullmatch
 
 
 class _PackageIdentity:
@@ -126,10 +126,10 @@ def parse_metadata(data: bytes, where: str) -> dict[str, Any]:
         raise UserError(f"{where}: not a translation package (type {kind!r})")
     for key in ("from_code", "to_code"):
         value = meta.get(key)
-        if not isinstance(value, str) or not _CODE_RE.match(value):
+        if not isinstance(value, str) or not _CODE_RE.fullmatch(value):
             raise UserError(f"{where}: metadata.json has no valid {key} (got {value!r})")
     version = meta.get("package_version")
-    if not isinstance(version, str) or not _VERSION_RE.match(version):
+    if not isinstance(version, str) or not _VERSION_RE.fullmatch(version):
         raise UserError(f"{where}: metadata.json has no valid package_version (got {version!r})")
     if not isinstance(meta.get("target_prefix", ""), str):
         raise UserError(f"{where}: metadata.json target_prefix is not a string")

@@ -26,10 +26,14 @@ def packages_dir() -> Path:
     """Where packages are installed: ``ARGOS_PACKAGES_DIR`` now, else argostranslate's."""
     env = os.environ.get("ARGOS_PACKAGES_DIR")
     if env:
-        return Path(env).expanduser()
-    from argostranslate import settings
+        path = Path(env).expanduser()
+    else:
+        from argostranslate import settings
 
-    return Path(settings.get_setting("ARGOS_PACKAGES_DIR", settings.data_dir / "packages"))
+        path = Path(settings.get_setting("ARGOS_PACKAGES_DIR", settings.data_dir / "packages"))
+    if path.exists() and not path.is_dir():
+        raise UserError(f"ARGOS_PACKAGES_DIR={path}: is a file, expected a directory of models")
+    return path
 
 
 def index_url() -> str:
