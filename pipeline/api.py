@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from pipeline.ingest import Part
     from pipeline.mtcache import TranslationCache
     from pipeline.pending import PendingSentences
-    from pipeline.publish import PublishedFile
+    from pipeline.publish import PublishedFile, PublishOptions
     from pipeline.publish.manifest import PublishedManifest
     from pipeline.segment import SegmentMemo
 
@@ -682,51 +682,55 @@ def publish(
     formats: Sequence[str] | None = None,
     progress: Progress | None = None,
     *,
-    require_reviewed: bool = False,
-    min_reviewed: float = 0.0,
-    tmx_include_machine: bool = False,
+    options: PublishOptions | None = None,
     _checked: bool = False,
 ) -> StepReport:
     """Write the translated and bilingual documents, then ``output/index.html``.
 
-    ``require_reviewed`` refuses to publish unless every entry is reviewed;
-    ``min_reviewed`` (percent) skips documents less reviewed than that, as
-    po4a's ``--keep`` does.
+    ``options`` (:class:`pipeline.publish.PublishOptions`) holds formats, style,
+    paper and the review gates: ``require_reviewed`` refuses to publish unless
+    every entry is reviewed; ``min_reviewed`` (percent) skips documents less
+    reviewed than that, as po4a's ``--keep`` does; ``only_reviewed`` publishes
+    and indexes only documents that pass. ``formats``, when given, replaces
+    ``options.formats``.
     """
+    import dataclasses
+
     from pipeline import publish as writers
     from pipeline.publish.manifest import PublishedManifest
 
-    formats = writers.check_formats(formats or writers.DEFAULT_FORMATS)
+    options = options or writers.PublishOptions()
+    if formats:
+        options = dataclasses.replace(options, formats=tuple(formats))
+    if options.index_language is None and languages:
+        options = dataclasses.replace(options, index_language=languages[0])
     if not _checked:
         sources = _prepare(project, sources, languages, progress)
     report = StepReport()
     progress = progress or Progress()
     with _locked_unless(project, held=_checked):
-        if require_reviewed:
+        if options.require_reviewed:
             _refuse_unreviewed(_translated_documents(project, sources, languages))
         progress.start("Publishing", len(sources) * len(languages))
         manifest = None
         try:
-            for tdoc in _translated_documents(project, sources, languages):
-                if tdoc.reviewed_ratio * 100 + 1e-9 >= min_reviewed:
-                    files = writers.publish_document(
-                        tdoc,
-                        project.output_dir,
-                        formats,
-                        include_machine_in_tmx=tmx_include_machine,
-                    )
+            documents = _translated_documents(project, sources, languages)
+            for _, group in itertools.groupby(documents, key=lambda t: t.document.name):
+                tdocs = list(group)  # one document in each language (hreflang between them)
+                files = writers.publish_languages(tdocs, project.output_dir, options)
+                if files:
                     manifest = manifest or PublishedManifest(project.output_dir)
                     manifest.record(files)
                     report.count_published(files)
-                progress.advance()
+                progress.advance(len(tdocs))
             if manifest is not None:
                 _remove_stale_part_outputs(manifest, sources, languages)
         finally:
             if manifest is not None:
                 manifest.close()
         progress.finish()
-        if report.published:
-            writers.write_index(project.output_dir)
+        if report.published or options.only_reviewed:
+            writers.write_index(project.output_dir, options=options)
     return report
 
 
@@ -774,7 +778,7 @@ def run(
     progress: Progress | None = None,
     *,
     retranslate_machine: bool = False,
-    tmx_include_machine: bool = False,
+    options: PublishOptions | None = None,
 ) -> StepReport:
     """extract + translate + publish, checking every input and model before writing."""
     sources = _prepare(project, sources, languages, progress)
@@ -795,7 +799,7 @@ def run(
             languages,
             formats,
             progress,
-            tmx_include_machine=tmx_include_machine,
+            options=options,
             _checked=True,
         )
     report.written |= translated.written | published.written

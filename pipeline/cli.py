@@ -61,8 +61,8 @@ Formats = Annotated[
     str | None,  # noqa: UP007
     typer.Option(
         "--format",
-        help="Comma-separated: txt,md,html,docx,bilingual-html,bilingual-md,tmx,xliff "
-        "(default: txt,md,html,bilingual-html).",
+        help="Comma-separated: txt,md,html,docx,bilingual-html,bilingual-md,tmx,xliff,"
+        "bilingual-docx,pdf,bilingual-pdf (default: txt,md,html,bilingual-html).",
     ),
 ]
 Device = Annotated[str, typer.Option("--device", help="cpu or cuda.")]
@@ -109,6 +109,27 @@ Executor = Annotated[
         "--executor",
         help="local (default) or ray: translate on Ray actors (pip install '.[ray]'; "
         "uses $RAY_ADDRESS or starts a local Ray).",
+    ),
+]
+Style = Annotated[
+    str,
+    typer.Option(
+        "--style",
+        help="review (marks, review bar, legend) or public (clean pages for a web site).",
+    ),
+]
+OnlyReviewed = Annotated[
+    bool,
+    typer.Option(
+        "--only-reviewed",
+        help="Publish and index only fully reviewed documents (or --min-reviewed %).",
+    ),
+]
+Paper = Annotated[str, typer.Option("--paper", help="a4 or letter (PDF, Word, print).")]
+IndexLanguage = Annotated[
+    str | None,  # noqa: UP007
+    typer.Option(
+        "--index-language", help="Language of output/index.html (default: the first --to)."
     ),
 ]
 MinReviewed = Annotated[
@@ -162,6 +183,13 @@ def _languages(codes: list[str] | None) -> list[str]:
 
 def _formats(value: str | None) -> list[str] | None:
     return [f.strip() for f in value.split(",") if f.strip()] if value else None
+
+
+def _publish_options(formats: str | None, **choices: Any) -> Any:
+    """The publish options of the command line (UserError on an invalid one)."""
+    from pipeline.publish import DEFAULT_FORMATS, PublishOptions
+
+    return PublishOptions(formats=tuple(_formats(formats) or DEFAULT_FORMATS), **choices)
 
 
 def _fail(message: str) -> None:
@@ -245,6 +273,10 @@ def run(
     executor: Executor = "local",
     yes: Yes = False,
     tmx_include_machine: TmxMachine = False,
+    style: Style = "review",
+    only_reviewed: OnlyReviewed = False,
+    paper: Paper = "a4",
+    index_language: IndexLanguage = None,
     as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
@@ -264,6 +296,14 @@ def run(
         pivot,
         executor,
     )
+    options = _publish_options(
+        formats,
+        style=style,
+        paper=paper,
+        only_reviewed=only_reviewed,
+        tmx_include_machine=tmx_include_machine,
+        index_language=index_language,
+    )
     found = api.find_sources(sources, include)
     languages = _languages(to)
     _offer_missing_models(project, languages, yes, quiet)
@@ -272,10 +312,10 @@ def run(
             project,
             found,
             languages,
-            _formats(formats),
+            None,
             progress,
             retranslate_machine=retranslate_machine,
-            tmx_include_machine=tmx_include_machine,
+            options=options,
         )
     summary = _run_summary(report, len(found), languages, time.perf_counter() - started)
     if not quiet and run_summary_table(summary):
@@ -359,6 +399,10 @@ def publish(
     require_reviewed: RequireReviewed = False,
     min_reviewed: MinReviewed = 0.0,
     tmx_include_machine: TmxMachine = False,
+    style: Style = "review",
+    only_reviewed: OnlyReviewed = False,
+    paper: Paper = "a4",
+    index_language: IndexLanguage = None,
     quiet: Quiet = False,
 ) -> None:
     """Write translated and bilingual documents from the PO files."""
@@ -366,18 +410,19 @@ def publish(
     from pipeline.progress import progress_for
 
     project = _project(translations_dir, output_dir, source_language, encoding)
+    options = _publish_options(
+        formats,
+        style=style,
+        paper=paper,
+        only_reviewed=only_reviewed,
+        min_reviewed=min_reviewed,
+        require_reviewed=require_reviewed,
+        tmx_include_machine=tmx_include_machine,
+        index_language=index_language,
+    )
     found = api.find_sources(sources, include)
     with progress_for(quiet) as progress:
-        report = api.publish(
-            project,
-            found,
-            _languages(to),
-            _formats(formats),
-            progress,
-            require_reviewed=require_reviewed,
-            min_reviewed=min_reviewed,
-            tmx_include_machine=tmx_include_machine,
-        )
+        report = api.publish(project, found, _languages(to), None, progress, options=options)
     _summary(report, quiet)
 
 
