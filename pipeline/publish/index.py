@@ -224,19 +224,35 @@ def render_index(
     documents, pairs = manifest.counts(scope, options.threshold)
     languages = manifest.languages()
     template = environment().get_template("index.html.j2")
-    return template.generate(
-        entries=entries(manifest.rows(scope, options.threshold), page),
-        document_count=documents,
-        entry_count=pairs,
-        languages=[(code, lab.language_name(code, language)) for code in languages],
-        index_links=_index_links(languages, language, only_language),
-        only_language=only_language,
-        page_language_name=lab.language_name(language, language),
-        labels=labels,
-        states=[(state, labels(STATE_LABELS[state])) for state in STATES],
-        lang=lab.language_tag(language),
-        dir=lab.text_direction(language),
+    return _buffered(
+        template.generate(
+            entries=entries(manifest.rows(scope, options.threshold), page),
+            document_count=documents,
+            entry_count=pairs,
+            languages=[(code, lab.language_name(code, language)) for code in languages],
+            index_links=_index_links(languages, language, only_language),
+            only_language=only_language,
+            page_language_name=lab.language_name(language, language),
+            labels=labels,
+            states=[(state, labels(STATE_LABELS[state])) for state in STATES],
+            lang=lab.language_tag(language),
+            dir=lab.text_direction(language),
+        )
     )
+
+
+def _buffered(chunks: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
+    """Jinja's many small chunks joined into pieces of about ``size`` characters."""
+    buffer: list[str] = []
+    length = 0
+    for chunk in chunks:
+        buffer.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield "".join(buffer)
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer)
 
 
 def _index_links(

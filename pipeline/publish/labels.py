@@ -23,6 +23,9 @@ DOMAIN = "pipeline"
 RTL_FALLBACK = frozenset({"ar", "he", "fa", "ur", "ps", "sd", "yi", "dv", "ckb"})
 
 
+# The formatting functions below are pure and called once per row of an index of
+# possibly 50,000 documents: they are memoised (Babel's Locale.parse is the costly part).
+@functools.lru_cache(maxsize=256)
 def _locale(language: str):
     """Return the Babel ``Locale`` for a code like ``fr``, ``pt_BR`` or ``pt-BR``, or None."""
     from babel import Locale, UnknownLocaleError
@@ -104,9 +107,10 @@ def has_catalog(language: str) -> bool:
     return bool(_catalog(language).messages)
 
 
-def placeholders(message: str) -> set[str]:
+@functools.lru_cache(maxsize=1024)
+def placeholders(message: str) -> frozenset[str]:
     """Names of the ``{field}`` placeholders in a message."""
-    return {name for _, name, _, _ in string.Formatter().parse(message) if name}
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(message) if name)
 
 
 class Labels:
@@ -149,6 +153,7 @@ def _fill(message: str, english: str, fields: dict[str, object]) -> str:
     return message.format(**fields) if fields else message
 
 
+@functools.lru_cache(maxsize=1024)
 def language_name(language: str, in_language: str, capitalise: bool = True) -> str:
     """Name of ``language`` written in ``in_language`` ("anglais").
 
@@ -171,6 +176,7 @@ def text_direction(language: str) -> str:
     return "rtl" if language_candidates(language)[-1] in RTL_FALLBACK else "ltr"
 
 
+@functools.lru_cache(maxsize=4096)
 def format_date(value: dt.date, language: str) -> str:
     """A date in the locale's medium format: "18 févr. 2021" in French."""
     from babel.dates import format_date as babel_format_date
@@ -178,6 +184,7 @@ def format_date(value: dt.date, language: str) -> str:
     return babel_format_date(value, format="medium", locale=babel_locale(language))
 
 
+@functools.lru_cache(maxsize=4096)
 def format_time(value: dt.datetime | dt.time, language: str) -> str:
     """A time of day in the locale's short format: "18:22" in French, "6:22 PM" in English."""
     from babel.dates import format_time as babel_format_time
@@ -185,6 +192,7 @@ def format_time(value: dt.datetime | dt.time, language: str) -> str:
     return babel_format_time(value, format="short", locale=babel_locale(language))
 
 
+@functools.lru_cache(maxsize=4096)
 def format_timestamp(value: dt.datetime, language: str) -> str:
     """A UTC moment as a localised date and time: "18 févr. 2021, 18:22 UTC"."""
     locale = babel_locale(language)
@@ -205,6 +213,7 @@ def og_locale(language: str) -> str:
     return f"{parts[0]}_{territory}" if territory else parts[0]
 
 
+@functools.lru_cache(maxsize=4096)
 def format_percent(ratio: float, language: str) -> str:
     """A share as a whole percentage, rounded down so that "100 %" means everything.
 

@@ -16,8 +16,11 @@ missing, :func:`require_weasyprint` says which Debian packages to install.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import string
+from collections.abc import Iterator
 
 from pipeline.errors import UserError
 from pipeline.publish.view import PAGE_SIZES, View
@@ -91,5 +94,18 @@ def render_pdf(view: View, paper: str = "a4", bilingual: bool = False) -> bytes:
         "page_numbers": Markup(page_counter_css(view.labels("Page {page} of {pages}"))),
     }
     render = render_bilingual_html if bilingual else render_html
-    document = weasyprint.HTML(string=render(view, **extra), base_url=None)
-    return document.write_pdf(pdf_identifier=PDF_IDENTIFIER)
+    with _quiet(logging.getLogger("weasyprint")):
+        document = weasyprint.HTML(string=render(view, **extra), base_url=None)
+        return document.write_pdf(pdf_identifier=PDF_IDENTIFIER)
+
+
+@contextlib.contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    """Silence WeasyPrint's warnings about the screen-only CSS of the shared stylesheet
+    (hover media queries, ``text-wrap`` …): it ignores them, as it should."""
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
