@@ -104,8 +104,11 @@ def test_a_fully_reviewed_public_page_carries_no_notice(tmp_path):
 
 
 def test_public_pages_link_their_language_versions_and_describe_themselves(tmp_path):
-    options = PublishOptions(formats=("html",), style="public")
+    options = PublishOptions(formats=("html", "bilingual-html"), style="public")
     files = publish_languages([seed_translation("fr"), seed_translation("de")], tmp_path, options)
+    assert [(f.language, f.format) for f in files][:2] == [("fr", "html"), ("fr", "bilingual-html")]
+    # the versions of a translated page are the other translated pages, not the bilingual one
+    assert 'rel="alternate"' not in files[1].path.read_text("utf-8")
     page = Page(files[0].path.read_text("utf-8"))
     links = {a["hreflang"]: a["href"] for a in page.find("link", rel="alternate")}
     assert links == {
@@ -132,6 +135,10 @@ def test_public_pages_link_their_language_versions_and_describe_themselves(tmp_p
 def test_a_document_in_one_language_has_no_alternates(tmp_path):
     html = publish(tmp_path, None, "html", style="public")["html"].read_text("utf-8")
     assert 'rel="alternate"' not in html and 'property="og:title"' in html
+    # without the translated pages there is nothing to link to
+    options = PublishOptions(formats=("bilingual-html",), style="public")
+    files = publish_languages([seed_translation("fr"), seed_translation("de")], tmp_path, options)
+    assert all('rel="alternate"' not in f.path.read_text("utf-8") for f in files)
 
 
 def test_page_title_is_short_kind_and_date_not_the_whole_byline(tmp_path):

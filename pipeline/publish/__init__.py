@@ -276,25 +276,27 @@ def publish_document(
     doc = tdoc.document
     paths = output_paths(doc.name, doc.language, tdoc.target_language, output_dir, options.formats)
     renderers = _renderers(options)
+    links = []
+    if "html" in options.formats:  # the pages the hreflang links point to
+        links = _alternate_links(doc.name, tdoc.target_language, alternates)
     views = {}
+    for xml in sorted({fmt != "txt" for fmt in paths}):
+        views[xml] = build_view(tdoc, xml=xml, style=options.style, paper=options.paper)
+        views[xml].alternates = links
+    facts = _facts(views[True] if True in views else views[False], doc.source_path)
     published = []
     for fmt, path in paths.items():
-        xml = fmt != "txt"
-        if xml not in views:
-            views[xml] = build_view(tdoc, xml=xml, style=options.style, paper=options.paper)
-            views[xml].alternates = _alternate_links(doc.name, tdoc.target_language, alternates)
-        content = renderers[fmt](views[xml])
-        written = _write(path, content)
-        ratio = views[xml].reviewed_ratio
+        view = views[fmt != "txt"]
+        written = _write(path, renderers[fmt](view))
         published.append(
             PublishedFile(
                 path,
                 fmt,
                 doc.name,
                 tdoc.target_language,
-                ratio,
+                view.reviewed_ratio,
                 written,
-                _facts(views[xml], doc.source_path),
+                facts,
                 options.style,
             )
         )
