@@ -36,6 +36,7 @@ from pipeline.mt.models import (  # the model store and the Argos index, for `pi
     remove_model,
 )
 from pipeline.project import Project
+from pipeline.publish import PublishOptions
 from pipeline.steps import check as check_step
 from pipeline.steps import extract as extract_step
 from pipeline.steps import publish as publish_step
@@ -44,7 +45,6 @@ from pipeline.steps import translate as translate_step
 from pipeline.steps.check import CheckReport
 from pipeline.steps.job import locked, prepare, segmenting_once, validate_language
 from pipeline.steps.progress import Progress
-from pipeline.steps.publish import PublishOptions
 from pipeline.steps.report import RunReport, StepReport
 from pipeline.steps.sources import Source, find_sources, split_large_sources
 from pipeline.steps.status import CatalogStatus, discover_catalogs
@@ -138,7 +138,6 @@ def publish(
 ) -> RunReport:
     """Write the translated and bilingual documents, then ``output/index.html``."""
     options = options or PublishOptions()
-    publish_step.check_formats(options.formats)
     job = prepare(project, sources, languages, progress, fail_fast=fail_fast)
     if not job.active():
         return job.report  # every document was skipped: nothing to lock or write
@@ -159,7 +158,6 @@ def run(
 ) -> RunReport:
     """extract + translate + publish, checking every input and model before writing."""
     options = options or PublishOptions()
-    publish_step.check_formats(options.formats)
     job = prepare(project, sources, languages, progress, fail_fast=fail_fast)
     routes = translate_step.required_routes(project, job.languages)
     if not job.active():

@@ -31,10 +31,11 @@ from pipeline.errors import UserError
 from pipeline.publish import (
     DEFAULT_FORMATS,
     FORMATS,
+    PDF_FORMATS,
     PublishedFile,
+    PublishOptions,
     output_paths,
     publish_document,
-    write_index,
 )
 from pipeline.publish import labels as lab
 from pipeline.publish.text import md_escape
@@ -43,11 +44,17 @@ from pipeline.text.document import BlockKind, Metadata, Status
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "pipeline" / "locale"
 CATALOG_LANGUAGES = ("en", "fr", "de", "es", "it", "pt")
+# Every format but PDF (WeasyPrint takes about a second a file: tests/test_publish_pdf.py).
+FAST_FORMATS = tuple(f for f in FORMATS if f not in PDF_FORMATS)
 
 
-def publish(tmp_path: Path, tdoc=None, formats=FORMATS, **kwargs) -> dict[str, Path]:
+def options(formats=FAST_FORMATS, **kwargs) -> PublishOptions:
+    return PublishOptions(formats=tuple(formats), **kwargs)
+
+
+def publish(tmp_path: Path, tdoc=None, formats=FAST_FORMATS, **kwargs) -> dict[str, Path]:
     """Publish ``tdoc`` (default: the French seed) and return format -> path."""
-    files = publish_document(tdoc or seed_translation(), tmp_path, formats, **kwargs)
+    files = publish_document(tdoc or seed_translation(), tmp_path, options(formats, **kwargs))
     return {f.format: f.path for f in files}
 
 
@@ -66,15 +73,18 @@ def test_output_paths_follow_the_documented_layout(tmp_path):
         "bilingual-md": "en-fr/speeches/2021/ministers.md",
         "tmx": "en-fr/speeches/2021/ministers.tmx",
         "xliff": "en-fr/speeches/2021/ministers.xlf",
+        "bilingual-docx": "en-fr/speeches/2021/ministers.docx",
+        "pdf": "fr/speeches/2021/ministers.pdf",
+        "bilingual-pdf": "en-fr/speeches/2021/ministers.pdf",
     }
     assert DEFAULT_FORMATS == ("txt", "md", "html", "bilingual-html")
 
 
 def test_unknown_format_is_a_user_error_listing_valid_ones(tmp_path):
     with pytest.raises(UserError) as err:
-        publish_document(seed_translation(), tmp_path, ["html", "pdf"])
+        publish(tmp_path, formats=["html", "rtf"])
     message = str(err.value)
-    assert "'pdf'" in message and "\n" not in message
+    assert "'rtf'" in message and "\n" not in message
     for fmt in FORMATS:
         assert fmt in message
     assert not any(tmp_path.iterdir())  # nothing written before the check
@@ -99,7 +109,7 @@ def test_a_directory_in_the_way_is_a_user_error(tmp_path):
 
 
 def test_publish_returns_one_published_file_per_format(tmp_path):
-    files = publish_document(seed_translation(), tmp_path, ["txt", "txt", "html"])
+    files = publish_document(seed_translation(), tmp_path, options(["txt", "txt", "html"]))
     assert [f.format for f in files] == ["txt", "html"]
     tdoc = seed_translation()
     for f in files:
@@ -144,10 +154,20 @@ def test_regional_variants_use_the_base_language_catalog():
 
 
 def test_a_translation_with_broken_placeholders_falls_back_to_english():
+    import dataclasses
+
     labels = lab.Labels("fr")
-    labels._messages = {(None, "Reviewed by a translator: {percent}"): "Relu : {pourcent}"}
+    labels._catalog = dataclasses.replace(
+        labels._catalog,
+        messages={(None, "Reviewed by a translator: {percent}"): "Relu : {pourcent}"},
+        plurals={(None, "{count} document"): ("{nombre} document", "{count} documents")},
+    )
     assert labels("Reviewed by a translator: {percent}", percent="5 %") == (
         "Reviewed by a translator: 5 %"
+    )
+    assert labels.plural("{count} document", "{count} documents", 1, count=1) == "1 document"
+    assert labels.plural("{count} document", "{count} documents", 2, count=2) == (
+        "2 documents"
     )
 
 
@@ -171,10 +191,16 @@ def test_text_direction_and_language_names():
     assert lab.language_name("xx", "fr") == "xx"
 
 
-def _po_messages(path: Path) -> dict[tuple[str | None, str], str]:
+def _po_messages(path: Path) -> dict[tuple[str | None, str], list[str]]:
+    """(context, msgid) -> its translations (one, or one per plural form)."""
     import polib
 
-    return {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(path))}
+    return {
+        (e.msgctxt, e.msgid): (
+            [e.msgstr_plural[i] for i in sorted(e.msgstr_plural)] if e.msgid_plural else [e.msgstr]
+        )
+        for e in polib.pofile(str(path))
+    }
 
 
 @pytest.mark.parametrize("language", CATALOG_LANGUAGES)
@@ -182,9 +208,24 @@ def test_label_catalogs_are_complete_and_keep_placeholders(language):
     template = _po_messages(LOCALE_DIR / "pipeline.pot")
     catalog = _po_messages(LOCALE_DIR / language / "LC_MESSAGES" / "pipeline.po")
     assert set(catalog) == set(template)
-    for (_, msgid), msgstr in catalog.items():
-        assert msgstr, f"{language}: {msgid!r} untranslated"
-        assert lab.placeholders(msgstr) == lab.placeholders(msgid), msgid
+    for (_, msgid), msgstrs in catalog.items():
+        for msgstr in msgstrs:
+            assert msgstr, f"{language}: {msgid!r} untranslated"
+            assert lab.placeholders(msgstr) == lab.placeholders(msgid), msgid
+
+
+def test_plural_labels_follow_the_catalogs_plural_forms():
+    """gettext semantics: French says "0 document" and "1 document", English "0 documents"."""
+    fr, en = lab.Labels("fr"), lab.Labels("en")
+    forms = ("{count} document", "{count} documents")
+    assert [fr.plural(*forms, n, count=n) for n in (0, 1, 2)] == [
+        "0 document", "1 document", "2 documents"
+    ]
+    assert [en.plural(*forms, n, count=n) for n in (0, 1, 2)] == [
+        "0 documents", "1 document", "2 documents"
+    ]
+    assert lab.Labels("de").plural(*forms, 3, count=3) == "3 Dokumente"
+    assert lab.Labels("sw").plural(*forms, 1, count=1) == "1 document"  # no catalog: English
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="msgfmt (gettext) not installed")
@@ -201,13 +242,17 @@ def test_every_label_the_code_uses_is_in_the_template():
     """A label used in code or templates but missing from the POT would never be translated."""
     template = {msgid for _, msgid in _po_messages(LOCALE_DIR / "pipeline.pot")}
     root = LOCALE_DIR.parent
+    from pipeline.publish.index import FORMAT_NAMES, STATE_LABELS
+
     sources = [*root.joinpath("publish").glob("*.py"), *root.joinpath("templates").glob("*.j2")]
     used = set()
     for source in sources:
         text = source.read_text(encoding="utf-8")
-        used |= set(re.findall(r'labels\(\s*"([^"]+)"', text))
-        used |= set(re.findall(r'labels\("([^"]+)"', text))
+        used |= set(re.findall(r'labels(?:\.plural)?\(\s*"([^"]+)"', text))
+        used |= set(re.findall(r"labels(?:\.plural)?\(\s*'([^']+)'", text))
     used |= {"Last updated: {date}, {time}", "Last updated: {date}"}
+    used |= set(FORMAT_NAMES.values()) | set(STATE_LABELS.values())
+    assert "{count} document" in used and "Published {datetime}" in used
     assert used and used <= template, used - template
 
 
@@ -615,7 +660,7 @@ def test_tmx_validates_and_loads_back_with_the_same_units(tmp_path, include_mach
     from translate.storage.tmx import tmxfile
 
     tdoc = seed_translation()
-    path = publish(tmp_path, tdoc, ["tmx"], include_machine_in_tmx=include_machine)["tmx"]
+    path = publish(tmp_path, tdoc, ["tmx"], tmx_include_machine=include_machine)["tmx"]
     tree = _tmx_valid(path)
     wanted = {R, M} if include_machine else {R}
     expected = {(s.source, s.target) for b in tdoc.blocks for s in b.segments if s.status in wanted}
@@ -701,7 +746,7 @@ def test_republishing_unchanged_documents_touches_no_file(tmp_path):
     stamps = {fmt: (p.stat().st_mtime_ns, p.read_bytes()) for fmt, p in first.items()}
     for p in first.values():
         os.utime(p, ns=(1_000_000_000, 1_000_000_000))
-    again = publish_document(seed_translation(), tmp_path, FORMATS)
+    again = publish_document(seed_translation(), tmp_path, options())
     assert not any(f.written for f in again)
     second = publish(tmp_path)
     assert second == first
@@ -713,96 +758,10 @@ def test_republishing_unchanged_documents_touches_no_file(tmp_path):
 def test_a_changed_translation_rewrites_the_files(tmp_path):
     publish(tmp_path, formats=["txt", "docx"])
     rows = [(BlockKind.PARAGRAPH, 1, 0, [("Good afternoon.", "Bon après-midi.", R)])]
-    files = publish_document(make_document(rows), tmp_path, ["txt", "docx"])
+    files = publish_document(make_document(rows), tmp_path, options(["txt", "docx"]))
     assert all(f.written for f in files)
     paths = {f.format: f.path for f in files}
     assert "Bon après-midi." in paths["txt"].read_text("utf-8")
-
-
-def test_index_lists_documents_languages_and_links(tmp_path):
-    published = []
-    published += publish_document(seed_translation(), tmp_path, FORMATS)
-    published += publish_document(
-        seed_translation("de", name="spéciaux/2021 ministers"), tmp_path, ["html", "bilingual-html"]
-    )
-    published += publish_document(titled_translation(), tmp_path, DEFAULT_FORMATS)
-    index = write_index(tmp_path, published)
-    assert index == tmp_path / "index.html"
-    html = index.read_text("utf-8")
-    page = Page(html)
-    assert not page.errors
-    rows = page.find("tr")[1:]
-    assert [(r["data-document"], r["data-language"]) for r in rows] == [
-        ("defence-ministers", "fr"),
-        ("speeches/congress", "en"),
-        ("spéciaux/2021 ministers", "de"),
-    ]
-    links = [a["href"] for a in page.find("a")]
-    assert len(links) == len(published)
-    for href in links:
-        assert not href.startswith(("/", "http", "file:"))
-        from urllib.parse import unquote
-
-        assert (tmp_path / unquote(href)).is_file(), href
-    assert "sp%C3%A9ciaux/2021%20ministers.html" in html
-    assert "61%" in html and "75%" in html
-    assert write_index(tmp_path, published) == index
-    mtime = index.stat().st_mtime_ns
-    write_index(tmp_path, published)
-    assert index.stat().st_mtime_ns == mtime
-
-
-def _index_rows(output_dir: Path) -> list[tuple[str, str]]:
-    page = Page((output_dir / "index.html").read_text("utf-8"))
-    return [(r["data-document"], r["data-language"]) for r in page.find("tr")[1:]]
-
-
-def test_index_keeps_earlier_runs_and_drops_deleted_files(tmp_path):
-    """Publishing one language later keeps the other in the index (the manifest on disk);
-    a published file deleted by hand disappears from it."""
-    write_index(tmp_path, publish_document(seed_translation(), tmp_path, ["txt", "html"]))
-    write_index(tmp_path, publish_document(seed_translation("de"), tmp_path, ["txt"]))
-    assert _index_rows(tmp_path) == [("defence-ministers", "de"), ("defence-ministers", "fr")]
-    assert (tmp_path / ".published.sqlite3").is_file()
-    (tmp_path / "de" / "defence-ministers.txt").unlink()
-    write_index(tmp_path)
-    assert _index_rows(tmp_path) == [("defence-ministers", "fr")]
-    assert "1 translation<" in (tmp_path / "index.html").read_text("utf-8")
-
-
-def test_index_takes_over_the_json_manifest_of_earlier_versions(tmp_path):
-    files = publish_document(seed_translation(), tmp_path, ["txt"])
-    legacy = [
-        {
-            "path": str(f.path),
-            "format": f.format,
-            "document": f.document,
-            "language": f.language,
-            "reviewed_ratio": f.reviewed_ratio,
-        }
-        for f in files
-    ]
-    (tmp_path / ".published.json").write_text(json.dumps(legacy), encoding="utf-8")
-    write_index(tmp_path)
-    assert _index_rows(tmp_path) == [("defence-ministers", "fr")]
-    assert not (tmp_path / ".published.json").exists()
-
-
-def test_index_streams_a_large_manifest(tmp_path):
-    """5,000 documents: every row is rendered, in document order, from the SQLite manifest."""
-    names = [f"archive/{i:05d}" for i in range(5000)]
-    for name in names:
-        path = tmp_path / "fr" / f"{name}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("x", encoding="utf-8")
-    write_index(
-        tmp_path,
-        (PublishedFile(tmp_path / "fr" / f"{n}.txt", "txt", n, "fr", 0.5) for n in names),
-    )
-    html = (tmp_path / "index.html").read_text("utf-8")
-    assert html.count('<tr data-document="archive/') == 5000
-    assert html.index("archive/00000") < html.index("archive/04999")
-    assert "5000 documents" in html
 
 
 def test_empty_metadata_and_headerless_documents_publish(tmp_path):

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from test_publish_samples import HOSTILE_SOURCE, seed_translation
 
-from pipeline.publish import publish_document
+from pipeline.publish import PublishOptions, publish_document
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 DESKTOP = (1280, 900)
@@ -106,7 +106,7 @@ def run_chromium(profile: Path, size: tuple[int, int], *args: str) -> str:
 def page(tmp_path_factory) -> Path:
     """The French bilingual page of the seed (with the hostile paragraph), published once."""
     out = tmp_path_factory.mktemp("output")
-    files = publish_document(seed_translation(), out, ["bilingual-html"])
+    files = publish_document(seed_translation(), out, PublishOptions(formats=("bilingual-html",)))
     return files[0].path
 
 

@@ -70,16 +70,20 @@ def languages_of(codes: list[str] | None) -> list[str]:
     return result
 
 
-def publish_options(flags: PublishFlags):  # -> api.PublishOptions
-    """The API's publishing options from the command line's flags."""
-    from pipeline.api import PublishOptions
+def publish_options(flags: PublishFlags):  # -> pipeline.publish.PublishOptions
+    """The API's publishing options from the command line's flags (UserError if invalid)."""
+    from pipeline.publish import DEFAULT_FORMATS, PublishOptions
 
-    formats = [f.strip() for f in flags.formats.split(",") if f.strip()] if flags.formats else None
+    formats = [f.strip() for f in flags.formats.split(",") if f.strip()] if flags.formats else []
     return PublishOptions(
-        formats=tuple(formats) if formats else None,
-        require_reviewed=flags.require_reviewed,
+        formats=tuple(formats or DEFAULT_FORMATS),
+        style=flags.style,
+        paper=flags.paper,
+        only_reviewed=flags.only_reviewed,
         min_reviewed=flags.min_reviewed,
+        require_reviewed=flags.require_reviewed,
         tmx_include_machine=flags.tmx_include_machine,
+        index_language=flags.index_language,
     )
 
 

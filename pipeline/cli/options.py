@@ -34,7 +34,7 @@ Sources = Annotated[
 ]
 To = Annotated[list[str], typer.Option("--to", "-t", help="Target language (repeatable).")]
 ToOptional = Annotated[
-    list[str] | None,  # noqa: UP007 - Typer needs Optional here
+    list[str] | None,
     typer.Option("--to", "-t", help="Only these target languages."),
 ]
 Retranslate = Annotated[
@@ -110,7 +110,7 @@ class EngineFlags:
         typer.Option("--no-cache", help="Do not read or write the machine-translation cache."),
     ] = False
     pivot: Annotated[
-        str | None,  # noqa: UP007 - Typer needs Optional here
+        str | None,
         typer.Option(
             "--pivot",
             help="Where no direct model exists, translate through this language "
@@ -132,11 +132,11 @@ class PublishFlags:
     """What to publish, and when to refuse."""
 
     formats: Annotated[
-        str | None,  # noqa: UP007 - Typer needs Optional here
+        str | None,
         typer.Option(
             "--format",
-            help="Comma-separated: txt,md,html,docx,bilingual-html,bilingual-md,tmx,xliff "
-            "(default: txt,md,html,bilingual-html).",
+            help="Comma-separated: txt,md,html,docx,bilingual-html,bilingual-md,tmx,xliff,"
+            "bilingual-docx,pdf,bilingual-pdf (default: txt,md,html,bilingual-html).",
         ),
     ] = None
     require_reviewed: Annotated[
@@ -161,6 +161,27 @@ class PublishFlags:
             help="Also put machine translations in the TMX (marked as such).",
         ),
     ] = False
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style",
+            help="review (marks, review bar, legend) or public (clean pages for a web site).",
+        ),
+    ] = "review"
+    only_reviewed: Annotated[
+        bool,
+        typer.Option(
+            "--only-reviewed",
+            help="Publish and index only fully reviewed documents (or --min-reviewed %).",
+        ),
+    ] = False
+    paper: Annotated[str, typer.Option("--paper", help="a4 or letter (PDF, Word, print).")] = "a4"
+    index_language: Annotated[
+        str | None,
+        typer.Option(
+            "--index-language", help="Language of output/index.html (default: the first --to)."
+        ),
+    ] = None
 
 
 @group

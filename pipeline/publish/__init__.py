@@ -1,12 +1,20 @@
 """Publish stage: translated documents in reading and exchange formats.
 
 :func:`publish_document` writes one :class:`~pipeline.text.document.TranslatedDocument`
-in the requested formats and :func:`write_index` writes ``output/index.html``
-linking everything published. Layout of the output directory::
+in the requested formats, :func:`publish_languages` one document in several
+languages (gated by the review options, pages linked to each other), and
+:func:`write_index` writes ``output/index.html`` and one index per language.
+Every option is gathered in one :class:`PublishOptions`. Layout of the output
+directory::
 
-    <output>/<lang>/<name>.txt|.md|.html|.docx         the translated document
-    <output>/<src>-<lang>/<name>.html|.md|.tmx|.xlf    bilingual and exchange formats
-    <output>/index.html
+    <output>/<lang>/<name>.txt|.md|.html|.docx|.pdf              the translated document
+    <output>/<src>-<lang>/<name>.html|.md|.docx|.pdf|.tmx|.xlf   bilingual and exchange formats
+    <output>/index.html, <output>/<lang>/index.html
+
+Two styles: ``review`` (machine translations underlined, review bar and
+legend: for translators and editors) and ``public`` (clean pages for a web
+site: a discreet notice where machine translation remains, ``hreflang``
+links between language versions, Open Graph and description metadata).
 
 Every file is written through :func:`pipeline.fsutil.write_if_changed` (or
 its bytes twin), and every format is deterministic, so re-publishing an
@@ -34,7 +42,12 @@ FORMATS: tuple[str, ...] = (
     "bilingual-md",
     "tmx",
     "xliff",
+    "bilingual-docx",
+    "pdf",
+    "bilingual-pdf",
 )
+PDF_FORMATS = frozenset({"pdf", "bilingual-pdf"})
+PAPERS = ("a4", "letter")
 DEFAULT_FORMATS: tuple[str, ...] = ("txt", "md", "html", "bilingual-html")
 
 # format -> (bilingual directory?, file suffix)
@@ -47,17 +60,90 @@ _LAYOUT: dict[str, tuple[bool, str]] = {
     "bilingual-md": (True, ".md"),
     "tmx": (True, ".tmx"),
     "xliff": (True, ".xlf"),
+    "bilingual-docx": (True, ".docx"),
+    "pdf": (False, ".pdf"),
+    "bilingual-pdf": (True, ".pdf"),
 }
+INDEX_NAME = "index"
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
 
 __all__ = [
     "DEFAULT_FORMATS",
     "FORMATS",
+    "DocumentFacts",
+    "PublishOptions",
     "PublishedFile",
     "output_paths",
     "publish_document",
+    "publish_languages",
     "write_index",
 ]
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    """Every choice of the publish stage, in one place.
+
+    ``style``: "review" or "public". ``paper``: "a4" or "letter" (PDF, Word,
+    printed pages). ``only_reviewed`` publishes (and indexes) only documents
+    fully reviewed, or at least ``min_reviewed`` percent reviewed when that is
+    set; ``min_reviewed`` alone skips less reviewed documents (po4a's
+    ``--keep``); ``require_reviewed`` makes the caller refuse to publish at
+    all unless everything is reviewed. ``index_language`` is the language of
+    ``output/index.html`` (default: the first language published).
+    """
+
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    style: str = "review"
+    paper: str = "a4"
+    only_reviewed: bool = False
+    min_reviewed: float = 0.0
+    require_reviewed: bool = False
+    tmx_include_machine: bool = False
+    index_language: str | None = None
+
+    def __post_init__(self) -> None:
+        from pipeline.publish.view import STYLES
+
+        object.__setattr__(self, "formats", tuple(check_formats(self.formats)))
+        if self.style not in STYLES:
+            raise UserError(f"unknown style {self.style!r}; valid styles: {', '.join(STYLES)}")
+        if self.paper not in PAPERS:
+            raise UserError(f"unknown paper {self.paper!r}; valid sizes: {', '.join(PAPERS)}")
+        if not 0 <= self.min_reviewed <= 100:
+            raise UserError(f"min_reviewed {self.min_reviewed}: expected a percentage 0-100")
+        if self.index_language is not None:
+            _check_language(self.index_language)
+
+    @property
+    def threshold(self) -> float:
+        """The review percentage a document needs to be published (and indexed)."""
+        if self.only_reviewed and not self.min_reviewed:
+            return 100.0
+        return self.min_reviewed
+
+    def passes(self, reviewed_ratio: float) -> bool:
+        """Whether a document this much reviewed (0..1) is published."""
+        return reviewed_ratio * 100 + 1e-9 >= self.threshold
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What the index shows about a published document, taken from its header.
+
+    ``title`` and ``kind`` are in the published language, ``source_*`` in the
+    original; ``date`` is ISO (``2021-02-18``) or ""; ``source_path`` is the
+    absolute path of the transcript, or "" when it was not a file on disk
+    (the index drops a document whose recorded source has disappeared).
+    """
+
+    title: str
+    kind: str = ""
+    source_title: str = ""
+    source_kind: str = ""
+    date: str = ""
+    source_path: str = ""
+    source_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,10 +160,16 @@ class PublishedFile:
     language: str
     reviewed_ratio: float
     written: bool = field(default=True, compare=False)
+    facts: DocumentFacts | None = field(default=None, compare=False)
+    style: str = field(default="review", compare=False)
 
 
 def check_formats(formats: Sequence[str]) -> list[str]:
-    """The requested formats without duplicates, in order; UserError naming the valid ones."""
+    """The requested formats without duplicates, in order; UserError naming the valid ones.
+
+    PDF formats also check that WeasyPrint and the system's Pango libraries load,
+    so that a missing library is reported before anything is written.
+    """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UserError(
@@ -86,6 +178,10 @@ def check_formats(formats: Sequence[str]) -> list[str]:
         )
     if not formats:
         raise UserError(f"no output format given; valid formats: {', '.join(FORMATS)}")
+    if PDF_FORMATS.intersection(formats):
+        from pipeline.publish.pdf import require_weasyprint
+
+        require_weasyprint()
     return list(dict.fromkeys(formats))
 
 
@@ -103,6 +199,11 @@ def _relative_name(document_name: str) -> PurePosixPath:
         raise UserError(
             f"document name {document_name!r} cannot be used as an output path "
             "(it must be relative and contain no '..')"
+        )
+    if name == PurePosixPath(INDEX_NAME):
+        raise UserError(
+            f"document name {document_name!r} is taken by the index of each language "
+            f"(<output>/<lang>/{INDEX_NAME}.html); rename the transcript"
         )
     return name
 
@@ -131,51 +232,122 @@ def output_paths(
     return paths
 
 
-def _renderers(include_machine_in_tmx: bool) -> dict[str, Callable]:
-    """Format -> function(view) returning str (text formats) or bytes (docx)."""
+def _renderers(options: PublishOptions) -> dict[str, Callable]:
+    """Format -> function(view) returning str, text chunks or bytes."""
     from pipeline.publish import docx, exchange, html, text
+
+    def pdf(bilingual: bool) -> Callable:
+        from pipeline.publish.pdf import render_pdf
+
+        return lambda view: render_pdf(view, paper=options.paper, bilingual=bilingual)
 
     return {
         "txt": text.render_txt,
         "md": text.render_md,
         "html": html.render_html,
-        "docx": docx.render_docx,
+        "docx": lambda view: docx.render_docx(view, paper=options.paper),
         "bilingual-html": html.render_bilingual_html,
         "bilingual-md": text.render_bilingual_md,
-        "tmx": lambda view: exchange.render_tmx(view, include_machine=include_machine_in_tmx),
+        "tmx": lambda view: exchange.render_tmx(view, include_machine=options.tmx_include_machine),
         "xliff": exchange.render_xliff,
+        "bilingual-docx": lambda view: docx.render_bilingual_docx(view, paper=options.paper),
+        "pdf": pdf(bilingual=False),
+        "bilingual-pdf": pdf(bilingual=True),
     }
 
 
 def publish_document(
     tdoc: TranslatedDocument,
     output_dir: Path,
-    formats: Sequence[str] = DEFAULT_FORMATS,
+    options: PublishOptions | None = None,
     *,
-    include_machine_in_tmx: bool = False,
+    alternates: Sequence[str] = (),
 ) -> list[PublishedFile]:
-    """Write ``tdoc`` in each of ``formats``; return the files, written or already up to date.
+    """Write ``tdoc`` in each of ``options.formats``; return the files, written or up to date.
 
-    ``include_machine_in_tmx`` adds machine-translated segments to the TMX,
-    each marked with ``<prop type="x-status">machine</prop>``; by default a
-    TMX holds only what a translator reviewed.
+    ``alternates`` are the languages the same document is published in (its
+    own included): public pages link to each other's versions with
+    ``<link rel="alternate" hreflang>``. Machine-translated segments go into
+    the TMX only with ``options.tmx_include_machine`` (marked as such).
     """
     from pipeline.publish.view import build_view
 
+    options = options or PublishOptions()
     doc = tdoc.document
-    paths = output_paths(doc.name, doc.language, tdoc.target_language, output_dir, formats)
-    renderers = _renderers(include_machine_in_tmx)
+    paths = output_paths(doc.name, doc.language, tdoc.target_language, output_dir, options.formats)
+    renderers = _renderers(options)
+    links = []
+    if "html" in options.formats:  # the pages the hreflang links point to
+        links = _alternate_links(doc.name, tdoc.target_language, alternates)
     views = {}
+    for xml in sorted({fmt != "txt" for fmt in paths}):
+        views[xml] = build_view(tdoc, xml=xml, style=options.style, paper=options.paper)
+        views[xml].alternates = links
+    facts = _facts(views[True] if True in views else views[False], doc.source_path)
     published = []
     for fmt, path in paths.items():
-        xml = fmt != "txt"
-        if xml not in views:
-            views[xml] = build_view(tdoc, xml=xml)
-        content = renderers[fmt](views[xml])
-        written = _write(path, content)
-        ratio = views[xml].reviewed_ratio
-        published.append(PublishedFile(path, fmt, doc.name, tdoc.target_language, ratio, written))
+        view = views[fmt != "txt"]
+        written = _write(path, renderers[fmt](view))
+        published.append(
+            PublishedFile(
+                path,
+                fmt,
+                doc.name,
+                tdoc.target_language,
+                view.reviewed_ratio,
+                written,
+                facts,
+                options.style,
+            )
+        )
     return published
+
+
+def publish_languages(
+    tdocs: Sequence[TranslatedDocument], output_dir: Path, options: PublishOptions | None = None
+) -> list[PublishedFile]:
+    """Publish one document in several languages: those that pass the review options
+    (:meth:`PublishOptions.passes`), each page linking to the others' versions."""
+    options = options or PublishOptions()
+    passing = [tdoc for tdoc in tdocs if options.passes(tdoc.reviewed_ratio)]
+    languages = [tdoc.target_language for tdoc in passing]
+    published = []
+    for tdoc in passing:
+        published += publish_document(tdoc, output_dir, options, alternates=languages)
+    return published
+
+
+def _alternate_links(
+    document_name: str, language: str, languages: Sequence[str]
+) -> list[tuple[str, str]]:
+    """(hreflang, relative href) of the document's page in each language, its own included;
+    empty when it is published in one language only."""
+    from urllib.parse import quote
+
+    from pipeline.publish.labels import language_tag
+
+    if len(set(languages) | {language}) < 2:
+        return []
+    name = _relative_name(document_name)
+    up = "../" * len(name.parts)
+    return [
+        (language_tag(code), quote(f"{up}{code}/{name.as_posix()}.html", safe="/"))
+        for code in sorted(set(languages) | {language})
+    ]
+
+
+def _facts(view, source_path: str) -> DocumentFacts:
+    """The index facts of a published document (see :class:`DocumentFacts`)."""
+    source = Path(source_path) if source_path else None
+    return DocumentFacts(
+        title=view.headline(),
+        kind=view.kind_line(),
+        source_title=view.headline("source"),
+        source_kind=view.kind_line("source"),
+        date=view.metadata.date.isoformat() if view.metadata.date else "",
+        source_path=str(source.resolve()) if source and source.is_file() else "",
+        source_language=view.source_lang,
+    )
 
 
 def _write(path: Path, content: str | bytes | Iterable[str]) -> bool:
@@ -191,19 +363,31 @@ def _write(path: Path, content: str | bytes | Iterable[str]) -> bool:
         raise UserError(f"cannot write {path}: {error.strerror or error}") from error
 
 
-def write_index(output_dir: Path, published: Iterable[PublishedFile] = ()) -> Path:
-    """Write ``<output>/index.html`` listing every document and language with links; return it.
+def write_index(
+    output_dir: Path,
+    published: Iterable[PublishedFile] = (),
+    options: PublishOptions | None = None,
+) -> Path:
+    """Write ``<output>/index.html`` and ``<output>/<lang>/index.html``; return the first.
 
     ``published`` (files just published) are first added to the manifest of
     everything published so far (``<output>/.published.sqlite3``); files since
-    deleted are dropped from it. The page is rendered and written in chunks.
+    deleted, and documents whose transcript no longer exists, are dropped from
+    it. With ``options.only_reviewed`` (or ``min_reviewed``) the index lists
+    only what passes. Pages are rendered from the manifest and written in chunks.
     """
     from pipeline.publish.index import render_index
     from pipeline.publish.manifest import PublishedManifest
 
+    options = options or PublishOptions()
     path = Path(output_dir) / "index.html"
     with PublishedManifest(Path(output_dir)) as manifest:
         manifest.record(published)
         manifest.prune()
-        _write(path, render_index(manifest))
+        languages = manifest.languages()
+        default = options.index_language or (languages[0] if languages else "en")
+        _write(path, render_index(manifest, default, options))
+        for language in languages:
+            page = Path(output_dir) / language / f"{INDEX_NAME}.html"
+            _write(page, render_index(manifest, language, options, only_language=True))
     return path

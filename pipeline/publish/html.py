@@ -1,4 +1,4 @@
-"""HTML writers: the monolingual page, the bilingual side-by-side page and the index.
+"""HTML writers: the monolingual page and the bilingual side-by-side page.
 
 Pages are rendered with Jinja2 from templates shipped as package data
 (``pipeline/templates``), with autoescaping on: transcript text is always data,
@@ -31,17 +31,31 @@ def environment():
         keep_trailing_newline=True,
     )
     env.filters["direction"] = lab.text_direction
+    env.filters["og_locale"] = lab.og_locale
     env.globals["version"] = __version__
+    env.globals["pdf"] = False  # pages rendered for WeasyPrint set it (pipeline.publish.pdf)
+    env.globals["page_size"] = "A4"
     return env
 
 
-def render_html(view: View) -> str:
+def render_html(view: View, **extra: object) -> str:
     """The translated document as a one-column page."""
     template = environment().get_template("document.html.j2")
-    return template.render(view=view, lang=view.target.lang, dir=view.target.dir)
+    return template.render(_context(view, extra))
 
 
-def render_bilingual_html(view: View) -> str:
+def render_bilingual_html(view: View, **extra: object) -> str:
     """Source and translation side by side, aligned per block and per sentence."""
     template = environment().get_template("bilingual.html.j2")
-    return template.render(view=view, lang=view.target.lang, dir=view.target.dir)
+    return template.render(_context(view, extra))
+
+
+def _context(view: View, extra: dict[str, object]) -> dict[str, object]:
+    """Template variables of a document page; ``extra`` adds the PDF's (see pdf.py)."""
+    return {
+        "view": view,
+        "lang": view.target.lang,
+        "dir": view.target.dir,
+        "page_size": view.page_size,
+        **extra,
+    }

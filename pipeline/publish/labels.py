@@ -15,12 +15,17 @@ import datetime as dt
 import functools
 import math
 import string
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 
 DOMAIN = "pipeline"
 RTL_FALLBACK = frozenset({"ar", "he", "fa", "ur", "ps", "sd", "yi", "dv", "ckb"})
 
 
+# The formatting functions below are pure and called once per row of an index of
+# possibly 50,000 documents: they are memoised (Babel's Locale.parse is the costly part).
+@functools.lru_cache(maxsize=256)
 def _locale(language: str):
     """Return the Babel ``Locale`` for a code like ``fr``, ``pt_BR`` or ``pt-BR``, or None."""
     from babel import Locale, UnknownLocaleError
@@ -48,9 +53,25 @@ def language_candidates(language: str) -> list[str]:
     return ["_".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
+@dataclass(frozen=True)
+class _Catalog:
+    """The translated, non-fuzzy messages of one language, plural forms included."""
+
+    messages: dict[tuple[str | None, str], str]
+    plurals: dict[tuple[str | None, str], tuple[str, ...]]
+    plural_index: Callable[[int], int]
+
+
+def _english_plural(n: int) -> int:
+    return 0 if n == 1 else 1
+
+
+_EMPTY = _Catalog({}, {}, _english_plural)
+
+
 @functools.lru_cache(maxsize=64)
-def _catalog(language: str) -> dict[tuple[str | None, str], str]:
-    """Translated, non-fuzzy messages of the tool's catalog for ``language`` (empty if none)."""
+def _catalog(language: str) -> _Catalog:
+    """The tool's catalog for ``language`` (empty if none), read with polib."""
     import polib
 
     root = resources.files("pipeline") / "locale"
@@ -58,22 +79,38 @@ def _catalog(language: str) -> dict[tuple[str | None, str], str]:
         po_file = root / code / "LC_MESSAGES" / f"{DOMAIN}.po"
         if po_file.is_file():
             po = polib.pofile(po_file.read_text(encoding="utf-8"))
-            return {
-                (entry.msgctxt, entry.msgid): entry.msgstr
-                for entry in po
-                if entry.msgstr and "fuzzy" not in entry.flags and not entry.obsolete
+            usable = [e for e in po if "fuzzy" not in e.flags and not e.obsolete]
+            plurals = {
+                (e.msgctxt, e.msgid): tuple(e.msgstr_plural[i] for i in sorted(e.msgstr_plural))
+                for e in usable
+                if e.msgid_plural and all(e.msgstr_plural.values())
             }
-    return {}
+            messages = {(e.msgctxt, e.msgid): e.msgstr for e in usable if e.msgstr}
+            return _Catalog(messages, plurals, _plural_function(po.metadata))
+    return _EMPTY
+
+
+def _plural_function(metadata: dict[str, str]) -> Callable[[int], int]:
+    """The catalog's ``Plural-Forms`` expression as a function (gettext's own parser)."""
+    import gettext
+
+    header = metadata.get("Plural-Forms", "")
+    expression = header.partition("plural=")[2].rstrip(";").strip()
+    try:
+        return gettext.c2py(expression) if expression else _english_plural
+    except (ValueError, SyntaxError):
+        return _english_plural
 
 
 def has_catalog(language: str) -> bool:
     """Whether the tool ships label translations for ``language`` (else labels are English)."""
-    return bool(_catalog(language))
+    return bool(_catalog(language).messages)
 
 
-def placeholders(message: str) -> set[str]:
+@functools.lru_cache(maxsize=1024)
+def placeholders(message: str) -> frozenset[str]:
     """Names of the ``{field}`` placeholders in a message."""
-    return {name for _, name, _, _ in string.Formatter().parse(message) if name}
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(message) if name)
 
 
 class Labels:
@@ -81,20 +118,42 @@ class Labels:
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self._messages = _catalog(language)
+        self._catalog = _catalog(language)
 
-    def __call__(self, msgid: str, context: str | None = None, **fields: str) -> str:
+    def __call__(self, msgid: str, context: str | None = None, **fields: object) -> str:
         """Translate ``msgid`` and fill its ``{placeholders}``.
 
         A translation whose placeholders do not match the English message
         (a translator's typo) is ignored rather than crashing the publish run.
         """
-        message = self._messages.get((context, msgid), msgid)
-        if message is not msgid and placeholders(message) != placeholders(msgid):
-            message = msgid
-        return message.format(**fields) if fields else message
+        message = self._catalog.messages.get((context, msgid), msgid)
+        return _fill(message, msgid, fields)
+
+    def plural(
+        self, msgid: str, msgid_plural: str, n: int, context: str | None = None, **fields: object
+    ) -> str:
+        """``ngettext``: the form of ``msgid``/``msgid_plural`` for ``n``, placeholders filled.
+
+        The form is chosen by the catalog's ``Plural-Forms`` expression, as
+        gettext does (French says "0 document", English "0 documents").
+        """
+        english = msgid if n == 1 else msgid_plural
+        forms = self._catalog.plurals.get((context, msgid))
+        message = english
+        if forms:
+            index = self._catalog.plural_index(n)
+            message = forms[index] if 0 <= index < len(forms) else english
+        return _fill(message, english, fields)
 
 
+def _fill(message: str, english: str, fields: dict[str, object]) -> str:
+    """``message`` with its placeholders filled; ``english`` when they do not match."""
+    if message is not english and placeholders(message) != placeholders(english):
+        message = english
+    return message.format(**fields) if fields else message
+
+
+@functools.lru_cache(maxsize=1024)
 def language_name(language: str, in_language: str, capitalise: bool = True) -> str:
     """Name of ``language`` written in ``in_language`` ("anglais").
 
@@ -117,6 +176,7 @@ def text_direction(language: str) -> str:
     return "rtl" if language_candidates(language)[-1] in RTL_FALLBACK else "ltr"
 
 
+@functools.lru_cache(maxsize=4096)
 def format_date(value: dt.date, language: str) -> str:
     """A date in the locale's medium format: "18 févr. 2021" in French."""
     from babel.dates import format_date as babel_format_date
@@ -124,6 +184,7 @@ def format_date(value: dt.date, language: str) -> str:
     return babel_format_date(value, format="medium", locale=babel_locale(language))
 
 
+@functools.lru_cache(maxsize=4096)
 def format_time(value: dt.datetime | dt.time, language: str) -> str:
     """A time of day in the locale's short format: "18:22" in French, "6:22 PM" in English."""
     from babel.dates import format_time as babel_format_time
@@ -131,6 +192,28 @@ def format_time(value: dt.datetime | dt.time, language: str) -> str:
     return babel_format_time(value, format="short", locale=babel_locale(language))
 
 
+@functools.lru_cache(maxsize=4096)
+def format_timestamp(value: dt.datetime, language: str) -> str:
+    """A UTC moment as a localised date and time: "18 févr. 2021, 18:22 UTC"."""
+    locale = babel_locale(language)
+    utc = value.astimezone(dt.timezone.utc)
+    pattern = locale.datetime_formats.get("medium", "{1} {0}")
+    return pattern.format(format_time(utc, language), format_date(utc.date(), language)) + " UTC"
+
+
+def og_locale(language: str) -> str:
+    """The Open Graph locale (``language_TERRITORY``) of a code: ``fr`` → ``fr_FR``."""
+    from babel.core import get_global
+
+    code = language.replace("-", "_")
+    likely = get_global("likely_subtags").get(code.split("_")[0], code)
+    parts = likely.split("_")
+    territory = next((p for p in reversed(code.split("_")[1:]) if p.isupper()), None)
+    territory = territory or next((p for p in reversed(parts[1:]) if len(p) == 2), None)
+    return f"{parts[0]}_{territory}" if territory else parts[0]
+
+
+@functools.lru_cache(maxsize=4096)
 def format_percent(ratio: float, language: str) -> str:
     """A share as a whole percentage, rounded down so that "100 %" means everything.
 

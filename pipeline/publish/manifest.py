@@ -1,20 +1,33 @@
 """The record of every published file, behind ``output/index.html``.
 
 Publishing one language or one document must not drop the others from the
-index, so the files published so far are kept in ``output/.published.sqlite3``
-(one row per file, its path relative to the output directory). It is SQLite
-rather than a JSON list so that an archive of 50,000 documents is recorded
-and read back one row at a time: memory does not grow with the archive, and
-the index is rendered straight from an ordered query.
+index, so the files published so far are kept in ``output/.published.sqlite3``:
+one row per file (its path relative to the output directory, format,
+language, review share, title and kind in that language, style, and the time
+the file was last written) and one row per document (date, original title,
+where its transcript is). It is SQLite rather than a JSON list so that an
+archive of 50,000 documents is recorded and read back one row at a time:
+memory does not grow with the archive, and the index is rendered straight
+from an ordered query (newest first, through an index: no sort in memory).
 
-Files deleted since they were published are pruned before the index is
-written. A ``.published.json`` left by earlier versions is imported once and
-removed.
+Before the index is written, files deleted since they were published are
+forgotten, and so are documents whose transcript no longer exists (a deleted
+or renamed source): the index has no row for a source that is gone. Source
+paths are recorded relative to the output directory, so a project moved as
+a whole keeps its index; a document published from text that was never a file
+records no source and is kept. The recorded file time is the file's own
+modification time, which publishing leaves alone when the content is
+unchanged: it is when that content was published.
+
+Databases of earlier versions are migrated in place (columns and a table
+added, ``PRAGMA user_version`` 2); a ``.published.json`` left by still earlier
+versions is imported once and removed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -24,42 +37,111 @@ from pathlib import Path
 
 MANIFEST_FILE = ".published.sqlite3"
 LEGACY_MANIFEST_FILE = ".published.json"
+SCHEMA_VERSION = 2
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS published (
+_TABLES = (
+    """CREATE TABLE IF NOT EXISTS published (
     path TEXT PRIMARY KEY,          -- relative to the output directory, "/"-separated
     format TEXT NOT NULL,
     document TEXT NOT NULL,
     language TEXT NOT NULL,
     reviewed_ratio REAL NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS published_document ON published (document);
-"""
+) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS documents (
+    document TEXT PRIMARY KEY,
+    date TEXT NOT NULL DEFAULT '',              -- ISO date from the transcript header, or ''
+    source_path TEXT NOT NULL DEFAULT '',       -- relative to the output directory, or ''
+    source_language TEXT NOT NULL DEFAULT '',
+    source_title TEXT NOT NULL DEFAULT '',
+    source_kind TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID""",
+)
 
+# Columns added to ``published`` by schema 2 (ALTER TABLE on older databases).
+_ADDED_COLUMNS = {
+    "title": "TEXT NOT NULL DEFAULT ''",
+    "kind": "TEXT NOT NULL DEFAULT ''",
+    "style": "TEXT NOT NULL DEFAULT 'review'",
+    "published_at": "TEXT NOT NULL DEFAULT ''",  # UTC, ISO 8601 with "Z"
+}
+
+_INDEXES = (
+    "DROP INDEX IF EXISTS published_document",
+    "CREATE INDEX IF NOT EXISTS published_document_language "
+    "ON published (document, language, path)",
+    "CREATE INDEX IF NOT EXISTS documents_newest ON documents (date DESC, document)",
+)
 
 # Rows already recorded with the same values are left alone, so that re-publishing an
 # unchanged archive leaves the manifest file (and its mtime) untouched.
-_UPSERT = """
-INSERT INTO published VALUES (?,?,?,?,?)
+_FILE_COLUMNS = (
+    "format",
+    "document",
+    "language",
+    "reviewed_ratio",
+    "title",
+    "kind",
+    "style",
+    "published_at",
+)
+_UPSERT_FILE = f"""
+INSERT INTO published (path, {", ".join(_FILE_COLUMNS)}) VALUES (?,?,?,?,?,?,?,?,?)
 ON CONFLICT(path) DO UPDATE SET
-    format = excluded.format,
-    document = excluded.document,
-    language = excluded.language,
-    reviewed_ratio = excluded.reviewed_ratio
-WHERE (format, document, language, reviewed_ratio)
-    IS NOT (excluded.format, excluded.document, excluded.language, excluded.reviewed_ratio)
+    {", ".join(f"{c} = excluded.{c}" for c in _FILE_COLUMNS)}
+WHERE ({", ".join(_FILE_COLUMNS)})
+    IS NOT ({", ".join(f"excluded.{c}" for c in _FILE_COLUMNS)})
+"""
+_DOCUMENT_COLUMNS = ("date", "source_path", "source_language", "source_title", "source_kind")
+_UPSERT_DOCUMENT = f"""
+INSERT INTO documents (document, {", ".join(_DOCUMENT_COLUMNS)}) VALUES (?,?,?,?,?,?)
+ON CONFLICT(document) DO UPDATE SET
+    {", ".join(f"{c} = excluded.{c}" for c in _DOCUMENT_COLUMNS)}
+WHERE ({", ".join(_DOCUMENT_COLUMNS)})
+    IS NOT ({", ".join(f"excluded.{c}" for c in _DOCUMENT_COLUMNS)})
+"""
+_ADD_DOCUMENT = "INSERT OR IGNORE INTO documents (document) VALUES (?)"
+
+# The index's query: documents newest first (undated ones last), each with its files
+# grouped by language. Both orders come from indexes, so rows stream without a sort.
+_ROWS = """
+SELECT p.path, p.format, p.document, p.language, p.reviewed_ratio, p.title, p.kind,
+       p.published_at, d.date, d.source_language, d.source_title, d.source_kind
+FROM documents AS d CROSS JOIN published AS p ON p.document = d.document
+WHERE (?1 IS NULL OR p.language = ?1) AND p.reviewed_ratio * 100 + 1e-9 >= ?2
+ORDER BY d.date DESC, d.document, p.language, p.path
 """
 
 
 @dataclass(frozen=True)
 class ManifestRow:
-    """One published file as recorded: ``path`` is relative to the output directory."""
+    """One published file as recorded: ``path`` is relative to the output directory.
+
+    The fields after ``reviewed_ratio`` come from schema 2 and are "" for files
+    recorded by earlier versions until they are published again.
+    """
 
     path: str
     format: str
     document: str
     language: str
     reviewed_ratio: float
+    title: str = ""
+    kind: str = ""
+    published_at: str = ""
+    date: str = ""
+    source_language: str = ""
+    source_title: str = ""
+    source_kind: str = ""
+
+
+def file_time(path: Path) -> str:
+    """The file's modification time as UTC ISO 8601 ("2021-02-18T18:22:05Z"), or ""."""
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        return ""
+    moment = dt.datetime.fromtimestamp(stamp, dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class PublishedManifest:
@@ -69,32 +151,110 @@ class PublishedManifest:
         self.output_dir = Path(output_dir)
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.output_dir / MANIFEST_FILE, timeout=60)
-        self._db.executescript(_SCHEMA)
+        self._migrate()
         self._import_legacy()
+
+    def _migrate(self) -> None:
+        """Create the tables, or bring a database of an earlier version up to schema 2."""
+        (version,) = self._db.execute("PRAGMA user_version").fetchone()
+        if version >= SCHEMA_VERSION:
+            return
+        self._db.execute("BEGIN IMMEDIATE")  # one migration at a time, all or nothing
+        try:
+            for statement in _TABLES:
+                self._db.execute(statement)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(published)")}
+            for name, declaration in _ADDED_COLUMNS.items():
+                if name not in columns:
+                    self._db.execute(f"ALTER TABLE published ADD COLUMN {name} {declaration}")
+            for statement in _INDEXES:
+                self._db.execute(statement)
+            self._db.execute(
+                "INSERT OR IGNORE INTO documents (document) SELECT DISTINCT document FROM published"
+            )
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._db.commit()
+        except BaseException:
+            self._db.rollback()
+            raise
 
     def _relative(self, path: Path | str) -> str:
         return Path(os.path.relpath(Path(path).resolve(), self.output_dir.resolve())).as_posix()
 
+    def _source(self, source_path: str) -> str:
+        """A transcript's path as recorded: relative to the output directory where possible."""
+        if not source_path:
+            return ""
+        try:
+            return self._relative(source_path)
+        except ValueError:  # another drive (Windows): keep it absolute
+            return Path(source_path).as_posix()
+
     def record(self, files: Iterable) -> None:
-        """Add or update published files (objects with path, format, document, language,
-        reviewed_ratio) and commit."""
-        rows = [
-            (self._relative(f.path), f.format, f.document, f.language, float(f.reviewed_ratio))
-            for f in files
-        ]
+        """Add or update published files (:class:`~pipeline.publish.PublishedFile`, or any
+        object with path, format, document, language and reviewed_ratio) and commit."""
+        file_rows, documents = [], {}
+        for f in files:
+            facts = getattr(f, "facts", None)
+            path = Path(f.path)
+            file_rows.append(
+                (
+                    self._relative(path),
+                    f.format,
+                    f.document,
+                    f.language,
+                    float(f.reviewed_ratio),
+                    facts.title if facts else "",
+                    facts.kind if facts else "",
+                    getattr(f, "style", "review"),
+                    file_time(path),
+                )
+            )
+            if facts is not None:
+                documents[f.document] = (
+                    f.document,
+                    facts.date,
+                    self._source(facts.source_path),
+                    facts.source_language,
+                    facts.source_title,
+                    facts.source_kind,
+                )
+            else:
+                documents.setdefault(f.document, None)
         with self._db:
-            self._db.executemany(_UPSERT, rows)
+            self._db.executemany(_UPSERT_FILE, file_rows)
+            self._db.executemany(
+                _ADD_DOCUMENT, [(name,) for name, row in documents.items() if row is None]
+            )
+            self._db.executemany(_UPSERT_DOCUMENT, [row for row in documents.values() if row])
 
     def prune(self) -> int:
-        """Forget files no longer on disk; return how many were forgotten."""
-        missing = [
-            (path,)
-            for (path,) in self._db.execute("SELECT path FROM published")
-            if not (self.output_dir / path).is_file()
+        """Forget files no longer on disk and documents whose transcript is gone; record
+        the time of files recorded without one. Return how many files were forgotten."""
+        missing, undated = [], []
+        for path, stamp in self._db.execute("SELECT path, published_at FROM published"):
+            file = self.output_dir / path
+            if not file.is_file():
+                missing.append((path,))
+            elif not stamp:
+                undated.append((file_time(file), path))
+        gone = [
+            (document,)
+            for document, source in self._db.execute(
+                "SELECT document, source_path FROM documents WHERE source_path != ''"
+            )
+            if not (self.output_dir / source).is_file()
         ]
         with self._db:
             self._db.executemany("DELETE FROM published WHERE path = ?", missing)
-        return len(missing)
+            self._db.executemany("UPDATE published SET published_at = ? WHERE path = ?", undated)
+            before = self._db.total_changes
+            self._db.executemany("DELETE FROM published WHERE document = ?", gone)
+            dropped = self._db.total_changes - before
+            self._db.execute(
+                "DELETE FROM documents WHERE document NOT IN (SELECT document FROM published)"
+            )
+        return len(missing) + dropped
 
     def remove_stale_parts(
         self, file_name: str, current: set[str], languages: Iterable[str]
@@ -128,21 +288,31 @@ class PublishedManifest:
             self._db.executemany("DELETE FROM published WHERE path = ?", [(p,) for p in stale])
         return [self.output_dir / path for path in stale]
 
-    def counts(self) -> tuple[int, int]:
-        """(distinct documents, distinct document-language pairs) recorded."""
-        documents = self._db.execute("SELECT COUNT(DISTINCT document) FROM published").fetchone()
-        pairs = self._db.execute(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT document, language FROM published)"
-        ).fetchone()
-        return documents[0], pairs[0]
+    def languages(self) -> list[str]:
+        """Every language recorded, in alphabetical order."""
+        return [
+            code
+            for (code,) in self._db.execute(
+                "SELECT DISTINCT language FROM published ORDER BY language"
+            )
+        ]
 
-    def rows(self) -> Iterator[ManifestRow]:
-        """Every recorded file, ordered by document, language and path (a streaming cursor)."""
-        cursor = self._db.execute(
-            "SELECT path, format, document, language, reviewed_ratio FROM published "
-            "ORDER BY document, language, path"
-        )
-        for row in cursor:
+    def counts(self, language: str | None = None, threshold: float = 0.0) -> tuple[int, int]:
+        """(distinct documents, distinct document-language pairs) recorded, in one
+        ``language`` or all, among files at least ``threshold`` percent reviewed."""
+        found = self._db.execute(
+            "SELECT COUNT(DISTINCT document), COUNT(DISTINCT document || char(0) || language) "
+            "FROM published WHERE (?1 IS NULL OR language = ?1) "
+            "AND reviewed_ratio * 100 + 1e-9 >= ?2",
+            (language, threshold),
+        ).fetchone()
+        return found[0], found[1]
+
+    def rows(self, language: str | None = None, threshold: float = 0.0) -> Iterator[ManifestRow]:
+        """Recorded files, newest document first (undated last), then by document,
+        language and path, in one ``language`` or all, among files at least ``threshold``
+        percent reviewed (a streaming cursor)."""
+        for row in self._db.execute(_ROWS, (language, threshold)):
             yield ManifestRow(*row)
 
     def _import_legacy(self) -> None:

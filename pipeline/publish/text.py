@@ -86,8 +86,11 @@ def _header_lines(view: View) -> list[Line]:
 
 
 def _monolingual_meta(view: View) -> list[str]:
-    """Metadata lines of a translated document, ending with the review line."""
-    return [*view.target.meta, view.original_line, view.reviewed_line]
+    """Metadata lines of a translated document, ending with the review line (review
+    style) or the notice of remaining machine translation (public style)."""
+    if view.marks:
+        return [*view.target.meta, view.original_line, view.reviewed_line]
+    return [*view.target.meta, view.original_line, *view.notices]
 
 
 def render_txt(view: View) -> str:
@@ -173,21 +176,23 @@ def _quote(text: str) -> str:
 def render_bilingual_md(view: View) -> str:
     """Source paragraph (as a block quote) followed by its translation, for review and diffs.
 
-    Machine-translated sentences are in *italics* until a translator reviews
-    them; the legend under the metadata says so.
+    In the review style machine-translated sentences are in *italics* until a
+    translator reviews them, and the legend under the metadata says so; the
+    public style has no marks, only the notice of remaining machine translation.
     """
+    mark = view.marks
     pairs: list[tuple[str, str]] = []
     source_header = _md_header(view, "source")
-    target_header = _md_header(view, "target", mark=True)
+    target_header = _md_header(view, "target", mark=mark)
     pairs += list(zip(source_header, target_header, strict=True))
     pairs.append((_md_meta(view.source.meta), _md_meta(view.target.meta)))
-    legend = [md_escape(view.reviewed_line)]
-    if view.machine:
+    legend = [md_escape(view.reviewed_line)] if mark else [md_escape(n) for n in view.notices]
+    if view.machine and mark:
         legend.append("*" + md_escape(view.labels("Machine translation, not yet reviewed")) + "*")
     out = [front_matter(view, bilingual=True).rstrip("\n")]
     for source, target in pairs:
         out += [_quote(source), target]
     out.append("\\\n".join(legend))
     for group in view.body:
-        out += [_quote(_md_body(group, "source")), _md_body(group, "target", mark=True)]
+        out += [_quote(_md_body(group, "source")), _md_body(group, "target", mark=mark)]
     return "\n\n".join(x for x in out if x) + "\n"

@@ -18,6 +18,10 @@ from pipeline.publish import labels as lab
 from pipeline.text.document import BlockKind, Metadata, Status, TranslatedBlock, TranslatedDocument
 
 HEADER_KINDS = (BlockKind.KIND, BlockKind.TITLE, BlockKind.BYLINE)
+STYLES = ("review", "public")
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+PAGE_TITLE_LIMIT = 70  # characters of a by-line used as <title> (search results show ~60)
+DESCRIPTION_LIMIT = 160  # characters of <meta name="description"> (what search results show)
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -101,6 +105,36 @@ class View:
     machine: int
     untranslated: int
     labels: lab.Labels = field(repr=False)
+    style: str = "review"
+    alternates: list[tuple[str, str]] = field(default_factory=list)  # (hreflang, href)
+    paper: str = "a4"  # "a4" or "letter": printed pages, Word and PDF
+
+    @property
+    def page_size(self) -> str:
+        """The CSS ``@page`` size of :attr:`paper`."""
+        return PAGE_SIZES[self.paper]
+
+    @property
+    def marks(self) -> bool:
+        """Whether review marks (underlines, review bar, legend) are shown: review style only."""
+        return self.style == "review"
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """The public style's discreet notices: machine translation, untranslated passages.
+
+        Empty for a fully reviewed document, so that it carries no notice at all.
+        """
+        items = []
+        if self.machine:
+            items.append(
+                self.labels("Machine translation, partly reviewed")
+                if self.reviewed
+                else self.labels("Machine translation, not reviewed")
+            )
+        if self.untranslated:
+            items.append(self.labels("Some passages are not translated yet."))
+        return tuple(items)
 
     @property
     def reviewed_ratio(self) -> float:
@@ -129,7 +163,73 @@ class View:
         page = self.source if side == "source" else self.target
         lines = page.title or page.kind + page.byline
         text = " ".join(line.text(side) for line in lines)
-        return text or self.name.rsplit("/", 1)[-1]
+        return text or self.file_name
+
+    @property
+    def file_name(self) -> str:
+        """The document's file name without its directories (the title of last resort)."""
+        return self.name.rsplit("/", 1)[-1]
+
+    def _side(self, side: str) -> Side:
+        return self.source if side == "source" else self.target
+
+    def _join(self, lines: tuple[Line, ...], side: str) -> str:
+        return " ".join(text for text in (line.text(side) for line in lines) if text)
+
+    def headline(self, side: str = "target") -> str:
+        """What the index lists a document by: its title line, else its by-line, else its
+        kind line, else its file name (the kind line is shown above it separately)."""
+        page = self._side(side)
+        for lines in (page.title, page.byline, page.kind):
+            text = self._join(lines, side)
+            if text:
+                return text
+        return self.file_name
+
+    def kind_line(self, side: str = "target") -> str:
+        """The kind line ("Online press conference"), or ""."""
+        return self._join(self._side(side).kind, side)
+
+    def page_title(self, side: str = "target") -> str:
+        """A short title for ``<title>``, Open Graph and running headers.
+
+        The title line when there is one; else the kind line with the date
+        ("Conférence de presse en ligne – 18 févr. 2021") rather than the kind
+        strung together with a whole by-line; else the by-line, shortened.
+        """
+        page = self._side(side)
+        title = self._join(page.title, side)
+        if title:
+            return shorten(title, PAGE_TITLE_LIMIT * 2)
+        kind = self._join(page.kind, side)
+        if kind:
+            date = self.metadata.date
+            return f"{kind} – {lab.format_date(date, page.lang)}" if date else kind
+        return shorten(self._join(page.byline, side), PAGE_TITLE_LIMIT) or self.file_name
+
+    def description(self, limit: int = DESCRIPTION_LIMIT) -> str:
+        """The opening of the body (first paragraphs, up to ``limit`` characters) for
+        ``<meta name="description">``; a greeting alone ("Bonjour.") is too short, so
+        paragraphs are taken until there are at least 100 characters."""
+        text = ""
+        for group in self.body:
+            if group.kind is BlockKind.HEADING:
+                continue
+            text = " ".join(x for x in (text, self._join(group.lines, "target")) if x)
+            if len(text) >= 100:
+                break
+        return shorten(text, limit)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with "…" when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
 
 
 def _sentences(
@@ -220,8 +320,11 @@ def _side(tdoc: TranslatedDocument, lines: list[Line], side: str, clean) -> Side
     )
 
 
-def build_view(tdoc: TranslatedDocument, xml: bool = True) -> View:
-    """Build the :class:`View` of ``tdoc``; ``xml`` replaces characters XML cannot carry."""
+def build_view(
+    tdoc: TranslatedDocument, xml: bool = True, style: str = "review", paper: str = "a4"
+) -> View:
+    """Build the :class:`View` of ``tdoc``; ``xml`` replaces characters XML cannot carry;
+    ``style`` is "review" (marks and review bar) or "public" (clean pages)."""
     clean = xml_safe if xml else (lambda text: text)
     lines = _lines(tdoc, clean)
     paragraphs = [tblock.block.paragraph for tblock in tdoc.blocks]
@@ -239,4 +342,6 @@ def build_view(tdoc: TranslatedDocument, xml: bool = True) -> View:
         machine=tdoc.count(Status.MACHINE),
         untranslated=tdoc.count(Status.SOURCE),
         labels=lab.Labels(tdoc.target_language),
+        style=style,
+        paper=paper,
     )

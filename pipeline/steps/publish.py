@@ -8,9 +8,9 @@ language is in memory at a time, so an archive publishes in flat memory.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from pipeline.errors import QualityGateError
@@ -27,23 +27,8 @@ from pipeline.text.document import (
 if TYPE_CHECKING:
     import polib
 
+    from pipeline.publish import PublishOptions
     from pipeline.publish.manifest import PublishedManifest
-
-
-@dataclass(frozen=True)
-class PublishOptions:
-    """What to publish and when to refuse.
-
-    ``require_reviewed`` refuses to publish unless every entry is reviewed;
-    ``min_reviewed`` (percent) skips documents less reviewed than that, as
-    po4a's ``--keep`` does; ``tmx_include_machine`` adds machine translations
-    (marked as such) to TMX files.
-    """
-
-    formats: tuple[str, ...] | None = None  # None: the default formats
-    require_reviewed: bool = False
-    min_reviewed: float = 0.0
-    tmx_include_machine: bool = False
 
 
 def translated_document(
@@ -75,37 +60,38 @@ def _published_text(entry: polib.POEntry | None, source: str) -> tuple[str, Stat
 
 
 def publish(job: Job, options: PublishOptions) -> None:
-    """Write every document of the job in every language, then ``output/index.html``."""
+    """Write every document of the job in every language, then the indexes.
+
+    The language versions of one document are published together, so that
+    their pages link to each other (``hreflang``); ``options`` gate which
+    documents pass (``min_reviewed``, ``only_reviewed``, ``require_reviewed``).
+    """
     from pipeline import publish as writers
     from pipeline.publish.manifest import PublishedManifest
 
-    formats = writers.check_formats(options.formats or writers.DEFAULT_FORMATS)
+    if options.index_language is None and job.languages:
+        options = dataclasses.replace(options, index_language=job.languages[0])
     project, report = job.project, job.report
     if options.require_reviewed:
-        _refuse_unreviewed(_translated_documents(job))
+        _refuse_unreviewed(tdoc for tdocs in _translated_documents(job) for tdoc in tdocs)
     job.progress.start("Publishing", len(job.active()) * len(job.languages))
     manifest = None
     try:
-        for tdoc in _translated_documents(job):
-            if tdoc.reviewed_ratio * 100 + 1e-9 >= options.min_reviewed:
-                files = writers.publish_document(
-                    tdoc,
-                    project.output_dir,
-                    formats,
-                    include_machine_in_tmx=options.tmx_include_machine,
-                )
+        for tdocs in _translated_documents(job):
+            files = writers.publish_languages(tdocs, project.output_dir, options)
+            if files:
                 manifest = manifest or PublishedManifest(project.output_dir)
                 manifest.record(files)
                 report.count_published(files)
-            job.progress.advance()
+            job.progress.advance(len(tdocs))
         if manifest is not None:
             _remove_stale_part_outputs(manifest, job)
     finally:
         if manifest is not None:
             manifest.close()
     job.progress.finish()
-    if report.published:
-        writers.write_index(project.output_dir)
+    if report.published or options.only_reviewed:
+        writers.write_index(project.output_dir, options=options)
 
 
 def _remove_stale_part_outputs(manifest: PublishedManifest, job: Job) -> None:
@@ -115,8 +101,8 @@ def _remove_stale_part_outputs(manifest: PublishedManifest, job: Job) -> None:
         manifest.remove_stale_parts(family, {s.name for s in group}, job.languages)
 
 
-def _translated_documents(job: Job) -> Iterator[TranslatedDocument]:
-    """One document and language at a time: memory does not grow with the archive.
+def _translated_documents(job: Job) -> Iterator[list[TranslatedDocument]]:
+    """One document at a time, in each language: memory does not grow with the archive.
 
     A document whose transcript or catalog cannot be read is skipped (and
     reported); its published files are left as they were.
@@ -131,7 +117,8 @@ def _translated_documents(job: Job) -> Iterator[TranslatedDocument]:
                 translated.append(
                     translated_document(document, loaded.po if loaded else None, language)
                 )
-        yield from translated
+        if translated:
+            yield translated
 
 
 def _refuse_unreviewed(documents: Iterable[TranslatedDocument]) -> None:
@@ -143,10 +130,3 @@ def _refuse_unreviewed(documents: Iterable[TranslatedDocument]) -> None:
     ]
     if missing:
         raise QualityGateError("--require-reviewed: " + "; ".join(missing))
-
-
-def check_formats(formats: Sequence[str] | None) -> list[str]:
-    """The requested formats, checked (UserError naming the valid ones), or the defaults."""
-    from pipeline import publish as writers
-
-    return writers.check_formats(formats or writers.DEFAULT_FORMATS)
