@@ -404,25 +404,56 @@ def check(
     to: ToOptional = None,
     source_language: From = "en",
     translations_dir: TranslationsDir = Path("translations"),
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="text: one line per finding, compiler style (default); table; json: "
+            "a list of objects.",
+        ),
+    ] = "text",
+    severity: Annotated[
+        str | None,  # noqa: UP007
+        typer.Option("--severity", help="error: errors only; warning: everything (default)."),
+    ] = None,
+    only: Annotated[
+        list[str] | None,  # noqa: UP007
+        typer.Option(
+            "--check",
+            help="Only these checks, comma-separated or repeated (e.g. numbers,urls); "
+            "an unknown name lists the valid ones.",
+        ),
+    ] = None,
+    reviewed_only: Annotated[
+        bool,
+        typer.Option(
+            "--reviewed-only", help="Only entries a person confirmed (translated, not fuzzy)."
+        ),
+    ] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when errors are found.")
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Quality checks on translated entries (numbers, URLs, punctuation, typography, msgfmt -c)."""
+    """Quality checks on translated entries (numbers, URLs, punctuation, typography, msgfmt -c).
+
+    Exits 3 when an error-level finding is left after the filters.
+    """
     from pipeline import api, qa
+    from pipeline.errors import ExitStatus
 
+    output_format = qa.validate_format("json" if as_json else output_format)
     project = _project(translations_dir, source_language=source_language)
-    findings = []
-    for name, language, path in api.discover_catalogs(project, _languages(to)):
-        findings += qa.check_po_file(path, name, language, source_language)
-    if as_json:
-        typer.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
-    elif findings:
-        from rich.console import Console
-
-        Console().print(qa.render_findings_table(findings))
-    else:
-        typer.echo("no findings")
-    if any(f.severity == "error" for f in findings):
-        raise typer.Exit(1)
+    report = qa.check_catalogs(
+        api.discover_catalogs(project, _languages(to)),
+        source_language,
+        severity=severity,
+        checks=only,
+        reviewed_only=reviewed_only,
+    )
+    qa.print_report(report, output_format)
+    if report.failed and not exit_zero:
+        raise typer.Exit(int(ExitStatus.QUALITY))
 
 
 def _version(value: bool) -> None:
