@@ -182,3 +182,28 @@ def test_groups_name_the_other_places_briefly() -> None:
     assert report.summary() == (
         "5 errors, 0 warnings in 4 files (numbers 5); 1 distinct, 9 files checked"
     )
+
+
+def test_gate_on_a_freshly_machine_translated_archive(workdir: Path, model_store: Path) -> None:
+    """#13: --reviewed-only --severity error passes on machine output, fails once a person
+    confirms an entry that still has a numbers error."""
+    run_cli("run", "transcript.txt", "--to", "fr", "--quiet", check=True)
+    gate = ("check", "--reviewed-only", "--severity", "error")
+    result = run_cli(*gate)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == "no findings; 1 file checked\n"
+    everything = run_cli("check", "--severity", "error")
+    assert everything.returncode == 3 and "[numbers]" in everything.stdout
+    po_path = workdir / "translations" / "fr" / "transcript.po"
+    po = polib.pofile(str(po_path))
+    mission = next(e for e in po if "4,000" in e.msgid)
+    mission.flags.remove("fuzzy")  # confirmed without fixing the number
+    po.save()
+    line = polib.pofile(str(po_path)).find(mission.msgid).linenum
+    result = run_cli(*gate)
+    assert result.returncode == 3
+    assert result.stdout.splitlines() == [
+        f"translations/fr/transcript.po:{line}: error: [numbers] "
+        f"'4,000' should be '4{NNBSP}000' in French (source: transcript.txt:50)",
+        "1 error, 0 warnings in 1 file (numbers 1); 1 distinct, 1 file checked",
+    ]
