@@ -20,7 +20,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from pipeline.mt.models import (  # the model store and the Argos index, for `pipeline models`
     download_and_install,
@@ -37,12 +37,12 @@ from pipeline.mt.models import (  # the model store and the Argos index, for `pi
 )
 from pipeline.project import Project
 from pipeline.publish import PublishOptions
+from pipeline.qa import CheckReport
 from pipeline.steps import check as check_step
 from pipeline.steps import extract as extract_step
 from pipeline.steps import publish as publish_step
 from pipeline.steps import status as status_step
 from pipeline.steps import translate as translate_step
-from pipeline.steps.check import CheckReport
 from pipeline.steps.job import locked, prepare, segmenting_once, validate_language
 from pipeline.steps.progress import Progress
 from pipeline.steps.report import RunReport, StepReport
@@ -178,6 +178,16 @@ def status(project: Project, languages: Sequence[str] = ()) -> list[CatalogStatu
     return status_step.status(project, languages)
 
 
-def check(project: Project, languages: Sequence[str] = ()) -> CheckReport:
-    """Quality checks on every PO file (numbers, URLs, typography, ``msgfmt -c`` …)."""
-    return check_step.check(project, languages)
+def check(
+    project: Project,
+    languages: Sequence[str] = (),
+    *,
+    severity: str | None = None,
+    checks: Iterable[str] | None = None,
+    reviewed_only: bool = False,
+) -> CheckReport:
+    """Quality checks on every PO file (numbers, URLs, typography, ``msgfmt -c`` …);
+    see :func:`pipeline.steps.check.check` for the filters."""
+    return check_step.check(
+        project, languages, severity=severity, checks=checks, reviewed_only=reviewed_only
+    )

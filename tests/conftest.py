@@ -107,8 +107,11 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def run_cli(
     *args: str, cwd: Path | None = None, env: dict | None = None, check: bool = False
 ) -> subprocess.CompletedProcess:
-    """Run ``python -m pipeline ARGS`` as a user would, in a subprocess."""
-    full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+    """Run ``python -m pipeline ARGS`` as a user would, in a subprocess.
+
+    The terminal is 200 columns wide unless ``env`` sets ``COLUMNS``.
+    """
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200", **(env or {})}
     result = subprocess.run(
         [sys.executable, "-m", "pipeline", *args],
         cwd=cwd,

@@ -24,6 +24,7 @@ LAYERS = {
     "errors": 0,
     "fsutil": 0,
     "scratch": 0,
+    "terminal": 0,
     "text": 1,
     "gettext": 2,
     "mt": 3,

@@ -1,4 +1,4 @@
-"""The model store (pipeline.mt.models) and its CLI (pipeline.cli_models), offline part.
+"""The model store (pipeline.mt.models) and its CLI (pipeline.cli.models), offline part.
 
 Real packages come from pipeline.testing.build_test_package; hostile ones are
 rebuilt from a real package with one member added, dropped or rewritten, so

@@ -1,22 +1,13 @@
-"""Tests for pipeline.qa: each per-entry check (positive and negative) and file-level checks."""
+"""pipeline.qa's per-entry rules: each check on a correct and an incorrect sentence."""
 
 from __future__ import annotations
 
-import json
-import shutil
-from pathlib import Path
-
-import polib
 import pytest
+from po_files import NBSP, NNBSP
 
 from pipeline import qa
-from pipeline.errors import UserError
-from pipeline.qa import CHECKS, Finding, check_po_file, check_text
-
-NBSP = "\u00a0"
-NNBSP = "\u202f"
-
-needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext missing")
+from pipeline.qa import CHECKS, check_text
+from pipeline.qa.links import find_urls
 
 
 def ids(source: str, target: str, src: str = "en", tgt: str = "fr") -> set[str]:
@@ -34,26 +25,70 @@ def problem(source: str, target: str, check: str, src: str = "en", tgt: str = "f
 # --------------------------------------------------------------------------- numbers
 
 
-@pytest.mark.parametrize("space", [" ", NBSP, NNBSP])
+@pytest.mark.parametrize("space", [NBSP, NNBSP])
 def test_grouped_thousands_in_french_match_english(space: str) -> None:
-    assert (
-        check_text("We raised 4,000 dollars.", f"Nous avons levé 4{space}000 dollars.", "en", "fr")
-        == []
+    src = "We raised 4,000 dollars."
+    assert check_text(src, f"Nous avons levé 4{space}000 dollars.", "en", "fr") == []
+
+
+def test_plain_space_between_digit_groups_is_flagged_like_punctuation() -> None:
+    # CLDR: U+202F (or U+00A0) between groups; a plain space breaks "4 / 000" across lines.
+    src = "We raised 4,000 dollars, is that right?"
+    plain = "Nous avons levé 4 000 dollars, est-ce exact ?"
+    check, severity, message = problem(src, plain, "french-typography")
+    assert severity == "warning"
+    assert message == (
+        "plain space before '?', plain space in '4 000': use U+00A0 or U+202F"
     )
+    assert "numbers" not in ids(src, plain)  # the value itself is right
+    correct = f"Nous avons levé 4{NNBSP}000 dollars, est-ce exact{NNBSP}?"
+    assert check_text(src, correct, "en", "fr") == []
+    # English targets have no such rule.
+    assert check_text("Nous levons 4 000 dollars.", "We raise 4,000 dollars.", "fr", "en") == []
 
 
-def test_changed_number_is_an_error() -> None:
+def test_changed_number_names_the_expected_french_form() -> None:
     check, severity, message = problem(
         "We raised 4,000 dollars.", "Nous avons levé 400 dollars.", "numbers"
     )
     assert severity == "error"
-    assert "4,000" in message and "400" in message
+    assert message == f"'400' should be '4{NNBSP}000' in French"
 
 
-def test_english_grouping_left_in_french_reads_as_decimal() -> None:
+def test_english_grouping_left_in_french_is_not_both_missing_and_unexpected() -> None:
     # "4,000" in French is four: the machine kept the English format.
     _, _, message = problem("We raised 4,000 dollars.", "Nous avons levé 4,000 dollars.", "numbers")
-    assert "(= 4)" in message
+    assert message == f"'4,000' should be '4{NNBSP}000' in French"
+    assert "missing" not in message and "unexpected" not in message
+
+
+@pytest.mark.parametrize("written", ["4.000", "4,000", "4'000", "4’000", "4000.0"])
+def test_foreign_thousands_formats_in_french_name_what_was_expected(written: str) -> None:
+    _, _, message = problem("About 4,000 troops.", f"Environ {written} soldats.", "numbers")
+    assert message == f"'{written}' should be '4{NNBSP}000' in French"
+    assert check_text("About 4,000 troops.", f"Environ 4{NNBSP}000 soldats.", "en", "fr") == []
+
+
+def test_other_number_mismatches_name_what_was_expected() -> None:
+    _, _, message = problem("It grew 3.5 percent.", "Il a augmenté de 3.5 pour cent.", "numbers")
+    assert message == "'3.5' should be '3,5' in French"
+    _, _, message = problem("It grew 3.5 percent.", "Il a augmenté de 35 pour cent.", "numbers")
+    assert message == "'35' should be '3,5' in French"
+    _, _, message = problem("In 2019, 28 allies met.", "En 2019, les alliés ont parlé.", "numbers")
+    assert message == "missing '28'"
+    _, _, message = problem("The allies met.", "Les 28 alliés se sont réunis.", "numbers")
+    assert message == "unexpected '28'"
+    # German writes four thousand "4.000": correct there.
+    assert "numbers" not in ids("About 4,000 troops.", "Etwa 4.000 Soldaten.", "en", "de")
+    _, _, message = problem("About 4,000 troops.", "Etwa 4,000 Soldaten.", "numbers", tgt="de")
+    assert message == "'4,000' should be '4.000' in German"
+
+
+def test_dotted_codes_compare_as_text() -> None:
+    # Version numbers and addresses are no decimals in any language: same text, same thing.
+    assert "numbers" not in ids("Version 1.9.2 is out.", "La version 1.9.2 est sortie.")
+    _, _, message = problem("Version 1.9.2 is out.", "La version 1.9.3 est sortie.", "numbers")
+    assert message == "'1.9.3' should be '1.9.2' in French"
 
 
 def test_decimal_comma() -> None:
@@ -270,282 +305,11 @@ def test_checks_catalogue_documents_severities() -> None:
     assert all(severity == qa.SEVERITY[c] for c, severity, _ in all_problems)
 
 
-def test_finding_to_dict_is_json_ready() -> None:
-    finding = Finding(
-        "doc", "fr", "translations/fr/doc.po", 12, "a.txt:3", "Hi", "urls", "error", "missing URL"
-    )
-    data = json.loads(json.dumps(finding.to_dict()))
-    assert data == {
-        "document": "doc",
-        "language": "fr",
-        "po_path": "translations/fr/doc.po",
-        "po_line": 12,
-        "source_ref": "a.txt:3",
-        "msgid": "Hi",
-        "check": "urls",
-        "severity": "error",
-        "message": "missing URL",
-    }
-
-
-# --------------------------------------------------------------------------- files
-
-
-HEADER = {
-    "Project-Id-Version": "transcripts 1",
-    "Report-Msgid-Bugs-To": "",
-    "POT-Creation-Date": "2024-01-01 00:00+0000",
-    "PO-Revision-Date": "2024-01-02 00:00+0000",
-    "Last-Translator": "Test <test@example.org>",
-    "Language-Team": "French",
-    "Language": "fr",
-    "MIME-Version": "1.0",
-    "Content-Type": "text/plain; charset=UTF-8",
-    "Content-Transfer-Encoding": "8bit",
-    "Plural-Forms": "nplurals=2; plural=(n > 1);",
-}
-
-
-def _entry(msgid: str, msgstr: str, line: int, *, machine: bool) -> polib.POEntry:
-    entry = polib.POEntry(
-        msgid=msgid, msgstr=msgstr, occurrences=[("examples/transcript.txt", str(line))]
-    )
-    if machine:
-        entry.comment = "machine translation: argos en->fr 1.9"
-        entry.flags.append("fuzzy")
-    return entry
-
-
-def _write_po(path: Path, entries: list[polib.POEntry]) -> Path:
-    po = polib.POFile(wrapwidth=78)
-    po.metadata = dict(HEADER)
-    for entry in entries:
-        po.append(entry)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    po.save(str(path))
-    return path
-
-
-def _entry_start_lines(path: Path) -> dict[str, int]:
-    """msgid text -> 1-based line where its block starts (independent of polib's parser)."""
-    starts: dict[str, int] = {}
-    block_start = None
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            block_start = None
-            continue
-        if block_start is None:
-            block_start = number
-        if line.startswith('msgid "'):
-            starts[line[len('msgid "') : -1]] = block_start
-    return starts
-
-
-@pytest.fixture
-def mixed_po(tmp_path: Path) -> Path:
-    """A French PO with good and bad entries, reviewed and machine, plus an obsolete one."""
-    good = _entry(
-        "We raised 4,000 dollars.", f"Nous avons levé 4{NNBSP}000 dollars.", 3, machine=False
-    )
-    bad_number = _entry("It grew 3.5 percent.", "Il a augmenté de 35 pour cent.", 5, machine=True)
-    untranslated = _entry("Thank you.", "", 7, machine=False)
-    bad_url = _entry("See https://nato.int/a.", "Voir https://nato.int/b.", 9, machine=False)
-    typo = _entry("Is it true?", "Est-ce vrai ?", 11, machine=True)
-    obsolete = polib.POEntry(msgid="Old 4,000.", msgstr="Vieux 3.", obsolete=True)
-    return _write_po(
-        tmp_path / "translations" / "fr" / "transcript.po",
-        [good, bad_number, untranslated, bad_url, typo, obsolete],
-    )
-
-
-@needs_msgfmt
-def test_file_findings_name_document_line_reference_and_msgid(mixed_po: Path) -> None:
-    findings = check_po_file(mixed_po, "transcript", "fr")
-    got = {(f.check, f.msgid) for f in findings}
-    assert got == {
-        ("numbers", "It grew 3.5 percent."),
-        ("untranslated", "Thank you."),
-        ("urls", "See https://nato.int/a."),
-        ("french-typography", "Is it true?"),
-    }
-    starts = _entry_start_lines(mixed_po)
-    refs = {
-        "It grew 3.5 percent.": 5,
-        "Thank you.": 7,
-        "See https://nato.int/a.": 9,
-        "Is it true?": 11,
-    }
-    for f in findings:
-        assert f.document == "transcript" and f.language == "fr"
-        assert f.po_path == str(mixed_po)
-        assert f.po_line == starts[f.msgid]
-        assert f.source_ref == f"examples/transcript.txt:{refs[f.msgid]}"
-        assert f.severity == qa.SEVERITY[f.check]
-    assert [f.po_line for f in findings] == sorted(f.po_line for f in findings)
-    assert qa.has_errors(findings)
-
-
-@needs_msgfmt
-def test_reviewed_only_skips_machine_and_untranslated(mixed_po: Path) -> None:
-    findings = check_po_file(mixed_po, "transcript", "fr", reviewed_only=True)
-    assert {(f.check, f.msgid) for f in findings} == {("urls", "See https://nato.int/a.")}
-
-
-@needs_msgfmt
-def test_clean_file_has_no_findings(tmp_path: Path) -> None:
-    path = _write_po(
-        tmp_path / "ok.po",
-        [
-            _entry("Is it true?", f"Est-ce vrai{NNBSP}?", 1, machine=False),
-            _entry("We raised 4,000 dollars.", "Nous avons levé 4 000 dollars.", 2, machine=True),
-        ],
-    )
-    findings = check_po_file(path, "ok", "fr")
-    assert findings == []
-    assert not qa.has_errors(findings)
-
-
-BROKEN_PO = """\
-msgid ""
-msgstr ""
-"Project-Id-Version: t 1\\n"
-"PO-Revision-Date: 2024-01-02 00:00+0000\\n"
-"Last-Translator: T <t@example.org>\\n"
-"Language-Team: French\\n"
-"Language: fr\\n"
-"MIME-Version: 1.0\\n"
-"Content-Type: text/plain; charset=UTF-8\\n"
-"Content-Transfer-Encoding: 8bit\\n"
-
-#: examples/transcript.txt:4
-msgid "Good."
-msgstr "Bien."
-
-#: examples/transcript.txt:5
-{flag}msgid "a\\n"
-msgstr "b"
-"""
-
-
-@needs_msgfmt
-@pytest.mark.parametrize("flag", ["", "#, fuzzy\n"])
-def test_msgfmt_error_is_attributed_to_its_entry(tmp_path: Path, flag: str) -> None:
-    text = BROKEN_PO.format(flag=flag)
-    path = tmp_path / "broken.po"
-    path.write_text(text, encoding="utf-8")
-    msgstr_line = text.splitlines().index('msgstr "b"') + 1
-    findings = [f for f in check_po_file(path, "broken", "fr") if f.check == "msgfmt"]
-    assert len(findings) == 1, findings
-    f = findings[0]
-    assert f.severity == "error"
-    assert f.msgid == "a\n" and f.po_line == 16  # the "#:" line that starts the entry
-    assert f.source_ref == "examples/transcript.txt:5"
-    assert "end with '\\n'" in f.message and f"line {msgstr_line}:" in f.message
-
-
-@needs_msgfmt
-def test_msgfmt_header_warnings_are_merged(tmp_path: Path) -> None:
-    path = tmp_path / "bare.po"
-    path.write_text(
-        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-        'msgid "Good."\nmsgstr "Bien."\n',
-        encoding="utf-8",
-    )
-    findings = check_po_file(path, "bare", "fr")
-    assert len(findings) == 1
-    f = findings[0]
-    assert (f.check, f.severity, f.msgid) == ("msgfmt", "warning", "")
-    assert "Project-Id-Version" in f.message and "Language-Team" in f.message
-    assert not qa.has_errors(findings)
-
-
-@needs_msgfmt
-def test_unparseable_file_gives_syntax_and_msgfmt_errors(tmp_path: Path) -> None:
-    path = tmp_path / "garbage.po"
-    path.write_text('msgid "x"\nmsgstr "y"\nmsgstr "z"\nfoo\n', encoding="utf-8")
-    findings = check_po_file(path, "garbage", "fr")
-    checks = {f.check for f in findings}
-    assert "syntax" in checks and "msgfmt" in checks
-    assert all(f.severity == "error" for f in findings if f.check != "msgfmt")
-
-
-def test_missing_msgfmt_is_a_warning(mixed_po: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(qa, "_msgfmt_binary", lambda: None)
-    findings = [f for f in check_po_file(mixed_po, "transcript", "fr") if f.check == "msgfmt"]
-    assert [(f.severity, f.message) for f in findings] == [
-        ("warning", "msgfmt not found; validity not checked")
-    ]
-
-
-def test_missing_po_file_is_a_user_error(tmp_path: Path) -> None:
-    with pytest.raises(UserError, match="nope.po"):
-        check_po_file(tmp_path / "nope.po", "nope", "fr")
-
-
-def test_parse_msgfmt_output() -> None:
-    stderr = (
-        "x.po:3: warning: header field 'Language' missing in header\n"
-        "x.po:3: warning: header field 'MIME-Version' missing in header\n"
-        "x.po:11: 'msgid' and 'msgstr' entries do not both end with '\\n'\n"
-        "x.po:20:7: invalid multibyte sequence\n"
-        "                 more detail\n"
-        "msgfmt: found 2 fatal errors\n"
-    )
-    assert qa._parse_msgfmt(stderr) == [
-        (11, "error", "'msgid' and 'msgstr' entries do not both end with '\\n'"),
-        (20, "error", "invalid multibyte sequence more detail"),
-        (3, "warning", "header fields missing: Language, MIME-Version"),
-    ]
-
-
-@needs_msgfmt
-def test_check_translations_dir_names_documents(tmp_path: Path) -> None:
-    root = tmp_path / "translations"
-    _write_po(root / "fr" / "press" / "2019.po", [_entry("Thanks.", "", 1, machine=False)])
-    _write_po(root / "de" / "a.po", [_entry("Thanks.", "Danke.", 1, machine=False)])
-    findings = qa.check_translations_dir(root)
-    assert [(f.document, f.language, f.check) for f in findings] == [
-        ("press/2019", "fr", "untranslated")
-    ]
-    assert qa.check_translations_dir(root, ["de"]) == []
-
-
-def test_render_findings_table_keeps_brackets_literal() -> None:
-    from rich.console import Console
-
-    findings = [
-        Finding(
-            "doc",
-            "fr",
-            "p.po",
-            7,
-            "t.txt:2",
-            "[Applause]",
-            "brackets",
-            "error",
-            "unbalanced brackets/quotes: unexpected ']'",
-        ),
-        Finding(
-            "doc",
-            "fr",
-            "p.po",
-            9,
-            "t.txt:3",
-            "Why?",
-            "french-typography",
-            "warning",
-            "no space before '?'",
-        ),
-    ]
-    console = Console(record=True, width=200)
-    console.print(qa.render_findings_table(findings))
-    text = console.export_text()
-    assert "[Applause]" in text and "french-typography" in text
-    assert "1 errors, 1 warnings" in text
-
-
 def test_url_extraction_keeps_balanced_parentheses() -> None:
     wiki = "https://en.wikipedia.org/wiki/NATO_(disambiguation)"
-    assert qa._find_urls(f"See {wiki}.") == [wiki]
-    assert qa._find_urls("(see https://x.org/a).") == ["https://x.org/a"]
-    assert qa._find_urls(f"Voir {wiki}{NNBSP}!") == [wiki]
+    assert find_urls(f"See {wiki}.") == [wiki]
+    assert find_urls("(see https://x.org/a).") == ["https://x.org/a"]
+    assert find_urls(f"Voir {wiki}{NNBSP}!") == [wiki]
+    assert find_urls("https://x.org/a(b).).") == ["https://x.org/a(b)"]
+    assert find_urls("https://x.org/((b)))...") == ["https://x.org/((b))"]
+    assert find_urls("https://x.org/" + ")" * 10) == ["https://x.org/"]

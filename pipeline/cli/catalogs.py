@@ -8,7 +8,14 @@ import typer
 
 from pipeline.cli.app import app
 from pipeline.cli.documents import build_project, languages_of
-from pipeline.cli.options import AsJson, CatalogOptions, InputOptions, ToOptional, command
+from pipeline.cli.options import (
+    AsJson,
+    CatalogOptions,
+    CheckFlags,
+    InputOptions,
+    ToOptional,
+    command,
+)
 from pipeline.errors import ExitStatus
 
 
@@ -40,19 +47,23 @@ def check(
     to: ToOptional = None,
     inputs: InputOptions = ...,
     catalogs: CatalogOptions = ...,
+    flags: CheckFlags = ...,
     as_json: AsJson = False,
 ) -> None:
-    """Quality checks on translated entries (numbers, URLs, punctuation, typography, msgfmt -c)."""
+    """Quality checks on translated entries (numbers, URLs, punctuation, typography, msgfmt -c).
+
+    Exits 3 when an error-level finding is left after the filters.
+    """
     from pipeline import api, qa
 
-    report = api.check(build_project(catalogs, inputs), languages_of(to))
-    if as_json:
-        typer.echo(json.dumps([f.to_dict() for f in report.findings], ensure_ascii=False, indent=2))
-    elif report.findings:
-        from rich.console import Console
-
-        Console().print(qa.render_findings_table(report.findings))
-    else:
-        typer.echo("no findings")
-    if report.errors:
+    output_format = qa.validate_format("json" if as_json else flags.output_format)
+    report = api.check(
+        build_project(catalogs, inputs),
+        languages_of(to),
+        severity=flags.severity,
+        checks=flags.only,
+        reviewed_only=flags.reviewed_only,
+    )
+    qa.print_report(report, output_format)
+    if report.failed and not flags.exit_zero:
         raise typer.Exit(ExitStatus.QUALITY)

@@ -185,6 +185,41 @@ class PublishFlags:
 
 
 @group
+class CheckFlags:
+    """What ``pipeline check`` reports, and whether it gates."""
+
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="text: one line per finding, compiler style (default); table; json: "
+            "a list of objects.",
+        ),
+    ] = "text"
+    severity: Annotated[
+        str | None,
+        typer.Option("--severity", help="error: errors only; warning: everything (default)."),
+    ] = None
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--check",
+            help="Only these checks, comma-separated or repeated (e.g. numbers,urls); "
+            "an unknown name lists the valid ones.",
+        ),
+    ] = None
+    reviewed_only: Annotated[
+        bool,
+        typer.Option(
+            "--reviewed-only", help="Only entries a person confirmed (translated, not fuzzy)."
+        ),
+    ] = False
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when errors are found.")
+    ] = False
+
+
+@group
 class BatchOptions:
     """How a batch runs and reports."""
 

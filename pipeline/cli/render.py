@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from pipeline.steps.progress import Progress
+from pipeline.terminal import print_rows, visible
 
 if TYPE_CHECKING:
     from pipeline.steps.report import RunReport
@@ -79,58 +80,57 @@ def progress_for(quiet: bool) -> Iterator[Progress]:
         yield RichProgress(bar)
 
 
-def status_tables(rows: Sequence[CatalogStatus]) -> None:
-    """Per document/language counts, then a per-language summary, as rich tables."""
-    from rich.console import Console
-    from rich.table import Table
+#: The per-catalog counts of ``pipeline status``: (header, CatalogStatus attribute).
+STATUS_COUNTS = (
+    ("total", "total"),
+    ("reviewed", "reviewed"),
+    ("machine", "machine"),
+    ("fuzzy", "fuzzy"),
+    ("untranslated", "untranslated"),
+)
 
-    console = Console()
+
+def status_tables(rows: Sequence[CatalogStatus]) -> None:
+    """Per document/language counts, then a per-language summary.
+
+    Document names are never cut (:func:`pipeline.terminal.print_rows`): a table
+    when it fits (names fold after a ``/``), else each name on a line of its own
+    above its counts, else (``COLUMNS=20``) one line per catalog ``document
+    language counts``. Names are printed through :func:`pipeline.terminal.visible`.
+    """
+    from rich.console import Console
+
+    console = Console(highlight=False)
     if not rows:
         console.print(
             "no PO files found (run `pipeline extract --to LANG` or `pipeline run` first)"
         )
         return
-    table = Table(title="Catalogs")
-    for column in (
-        "document",
-        "language",
-        "total",
-        "reviewed",
-        "machine",
-        "fuzzy",
-        "untranslated",
-        "reviewed %",
-    ):
-        table.add_column(column, justify="left" if column in ("document", "language") else "right")
-    for row in rows:
-        table.add_row(
-            row.document,
-            row.language,
-            str(row.total),
-            str(row.reviewed),
-            str(row.machine),
-            str(row.fuzzy),
-            str(row.untranslated),
+    headers = ["document", "language", *(h for h, _ in STATUS_COUNTS), "reviewed %"]
+    cells = [
+        [
+            visible(row.document),
+            visible(row.language),
+            *(f"{getattr(row, attr):,}" for _, attr in STATUS_COUNTS),
             f"{row.reviewed_percent:.0f}%",
-        )
-    console.print(table)
-    summary = Table(title="By language")
-    for column in ("language", "documents", "total", "reviewed", "machine", "reviewed %"):
-        summary.add_column(column, justify="left" if column == "language" else "right")
-    for language in sorted({row.language for row in rows}):
-        mine = [row for row in rows if row.language == language]
-        total = sum(r.total for r in mine)
-        reviewed = sum(r.reviewed for r in mine)
-        percent = 100 * reviewed / total if total else 100.0
-        summary.add_row(
-            language,
-            str(len(mine)),
-            str(total),
-            str(reviewed),
-            str(sum(r.machine for r in mine)),
-            f"{percent:.0f}%",
-        )
-    console.print(summary)
+        ]
+        for row in rows
+    ]
+    print_rows(console, "Catalogs", headers, cells, name_columns=2)
+    summary = [_language_summary(language, rows) for language in sorted({r.language for r in rows})]
+    summary_headers = ["language", "documents", "total", "reviewed", "machine", "reviewed %"]
+    print_rows(console, "By language", summary_headers, summary)
+
+
+def _language_summary(language: str, rows: Sequence[CatalogStatus]) -> list[str]:
+    """One row of the "By language" table."""
+    mine = [row for row in rows if row.language == language]
+    total = sum(r.total for r in mine)
+    reviewed = sum(r.reviewed for r in mine)
+    percent = 100 * reviewed / total if total else 100.0
+    machine = sum(r.machine for r in mine)
+    counts = (len(mine), total, reviewed, machine)
+    return [visible(language), *(f"{n:,}" for n in counts), f"{percent:.0f}%"]
 
 
 def run_summary_table(summary: dict[str, Any]) -> bool:

@@ -2,35 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from pipeline.project import Project
 from pipeline.steps.status import discover_catalogs
 
 if TYPE_CHECKING:
-    from pipeline.qa import Finding
+    from pipeline.qa import CheckReport
 
 
-@dataclass
-class CheckReport:
-    """The findings of ``pipeline check`` and how many catalogs were checked."""
+def check(
+    project: Project,
+    languages: Sequence[str] = (),
+    *,
+    severity: str | None = None,
+    checks: Iterable[str] | None = None,
+    reviewed_only: bool = False,
+) -> CheckReport:
+    """Run the checks on every PO file of ``languages`` (all languages by default).
 
-    findings: list[Finding] = field(default_factory=list)
-    catalogs: int = 0
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
-
-
-def check(project: Project, languages: Sequence[str] = ()) -> CheckReport:
-    """Run every check on every PO file of ``languages`` (all languages by default)."""
+    ``severity`` is the lowest level reported ("error": errors only), ``checks``
+    names the checks to run (all by default), ``reviewed_only`` checks only
+    entries a person confirmed, so that an archive still being reviewed can be gated.
+    """
     from pipeline import qa
 
-    report = CheckReport()
-    for name, language, path in discover_catalogs(project, languages):
-        report.findings += qa.check_po_file(path, name, language, project.source_language)
-        report.catalogs += 1
-    return report
+    return qa.check_catalogs(
+        discover_catalogs(project, languages),
+        project.source_language,
+        severity=severity,
+        checks=checks,
+        reviewed_only=reviewed_only,
+    )
