@@ -51,6 +51,7 @@ __all__ = [
     "load_project_file",
     "load_settings",
     "render_project_file",
+    "with_values",
     "write_project_file",
 ]
 
@@ -111,8 +112,40 @@ def load_project_file(path: Path) -> ProjectSettings:
     _check_together(values, report)
     if problems:
         raise UserError("; ".join(message for _, message in sorted(problems)))
-    settings = _settings_from(values)
+    settings = _apply(ProjectSettings(), values)
     return dataclasses.replace(settings.resolved(path.parent), file=Path(os.path.abspath(path)))
+
+
+def with_values(
+    settings: ProjectSettings, values: Mapping[str, Any], origin: str = "command line"
+) -> ProjectSettings:
+    """``settings`` with some keys replaced, checked as the file's values are.
+
+    ``values`` maps dotted key names (``"target_languages"``, ``"engine.device"``) to
+    values as TOML would give them (strings, lists, numbers, booleans); command-line
+    options go through the same checks and normalisation as the file (``--to FR``
+    is ``fr``). Paths are relative to the current directory. Problems are one
+    :class:`UserError`, each as ``origin: key: what``.
+    """
+    problems: list[str] = []
+    converted: dict[str, Any] = {}
+    for name, value in values.items():
+        key = BY_NAME.get(name)
+        try:
+            if key is None:
+                raise BadValue("unknown key")
+            converted[name] = key.convert(value)
+        except BadValue as exc:
+            problems.append(f"{origin}: {name}: {exc}")
+    if "target_languages" in converted:  # the file's targets are the caller's to filter
+        pair = {"source_language": settings.source_language} | converted
+        _check_together(pair, lambda path, why: problems.append(f"{origin}: {path[0]}: {why}"))
+    if problems:
+        raise UserError("; ".join(problems))
+    updated = _apply(settings, converted)
+    if not settings.root.is_absolute():
+        return updated
+    return dataclasses.replace(updated.resolved(Path.cwd()), root=settings.root)
 
 
 def _read(path: Path, shown: str) -> str:
@@ -197,18 +230,17 @@ def _check_together(values: Mapping[str, Any], report: Callable[..., None]) -> N
         report(("target_languages",), f"{show(source)} is the source language")
 
 
-def _settings_from(values: Mapping[str, Any]) -> ProjectSettings:
-    """Converted values (dotted names) → settings; absent keys keep their defaults."""
+def _apply(settings: ProjectSettings, values: Mapping[str, Any]) -> ProjectSettings:
+    """``settings`` with converted values (dotted names) replacing theirs."""
     top = {name: value for name, value in values.items() if "." not in name}
     tables: dict[str, dict[str, Any]] = {}
     for name, value in values.items():
         if "." in name:
             table, attribute = name.split(".")
             tables.setdefault(table, {})[attribute] = value
-    defaults = ProjectSettings()
     for table, changed in tables.items():
-        top[table] = dataclasses.replace(getattr(defaults, table), **changed)
-    return dataclasses.replace(defaults, **top)
+        top[table] = dataclasses.replace(getattr(settings, table), **changed)
+    return dataclasses.replace(settings, **top)
 
 
 def _display(path: Path) -> str:

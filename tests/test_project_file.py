@@ -20,6 +20,7 @@ from pipeline.project_file import (
     load_project_file,
     load_settings,
     render_project_file,
+    with_values,
     write_project_file,
 )
 from pipeline.project_settings import KEYS, EngineSettings, MemorySettings, SourceSettings
@@ -419,3 +420,29 @@ def test_settings_written_elsewhere_keep_pointing_at_the_same_directories(tmp_pa
     copy = write_project_file(tmp_path / "b" / PROJECT_FILE_NAME, settings)
     assert 'translations_dir = "../a/po"' in copy.read_text()
     assert load_project_file(copy).translations_dir == tmp_path / "a" / "po"
+
+
+def test_command_line_values_are_checked_like_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_project_file(_project(tmp_path, 'target_languages = ["de"]\n'))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    changed = with_values(
+        settings,
+        {"target_languages": ["FR", "fr-CA"], "engine.device": "cuda", "output_dir": "site"},
+    )
+    assert changed.target_languages == ("fr", "fr_CA")
+    assert changed.engine == dataclasses.replace(settings.engine, device="cuda")
+    assert changed.output_dir == work / "site"  # relative to where the command runs
+    assert changed.translations_dir == settings.translations_dir
+    assert changed.root == settings.root == tmp_path
+    with pytest.raises(UserError) as caught:
+        with_values(settings, {"engine.device": "tpu", "target_languages": ["en"], "gpu": 1})
+    assert str(caught.value) == (
+        'command line: engine.device: expected "cpu" or "cuda", got "tpu"; '
+        "command line: gpu: unknown key; "
+        'command line: target_languages: "en" is the source language'
+    )
+    assert with_values(ProjectSettings(), {"output_dir": "site"}).output_dir == Path("site")
