@@ -161,3 +161,29 @@ def sweep_temporaries(*roots: Path) -> int:
                     leftover.unlink()
                     removed += 1
     return removed
+
+
+def atomic_create(path: Path, data: bytes) -> None:
+    """Write a new file atomically: FileExistsError if ``path`` exists, which is never
+    replaced (``pipeline init`` must not overwrite a project file).
+
+    The bytes go to a temporary file that is then hard-linked to ``path``: the link
+    fails if the name is taken, even by a file created a moment earlier.
+    """
+    path = Path(path)
+    if path.exists():
+        raise FileExistsError(path)
+    with _temporary_beside(path, "wb", None) as (f, tmp_name):
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+        f.close()
+        _keep_mode(path, tmp_name)
+        try:
+            os.link(tmp_name, path)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links on this file system: check, then rename
+            if path.exists():
+                raise FileExistsError(path) from None
+            os.replace(tmp_name, path)
