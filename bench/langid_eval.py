@@ -33,7 +33,7 @@ ms per whole document and per corpus sentence (best of three passes, warm);
 load on first use) and ``+RSS MB`` (peak resident memory added by that); ``disk
 MB`` (the installed files of the distribution, from its RECORD).
 
-Then, for the chosen one through :mod:`pipeline.langid`: the cost per document
+Then, for the chosen one through :mod:`pipeline.text.detect`: the cost per document
 (sampling + detection) and how far its confidence can be trusted (per threshold,
 detections kept and how many of those are wrong).
 """
@@ -132,9 +132,9 @@ CANDIDATES = [
 
 def corpus_sets(corpus: Path) -> dict[str, list[tuple[str, str]]]:
     """(language, text) per set: whole documents, body paragraphs, sentences."""
-    from pipeline.document import BlockKind
-    from pipeline.ingest import parse_transcript, read_text
-    from pipeline.segment import sentences_of
+    from pipeline.text.document import BlockKind
+    from pipeline.text.ingest import parse_transcript, read_text
+    from pipeline.text.segment import sentences_of
 
     sets: dict[str, list[tuple[str, str]]] = {"doc": [], "para": [], "sent": []}
     for path in sorted(corpus.glob("nato-*.txt")):
@@ -244,12 +244,12 @@ def main() -> None:
 
 
 def print_calibration(texts: Sequence[tuple[str, str]]) -> None:
-    """For :func:`pipeline.langid.detect_language`: of the short texts and sentences,
+    """For :func:`pipeline.text.detect.detect_language`: of the short texts and sentences,
     how many detections reach each confidence, and how many of those are wrong."""
-    from pipeline.langid import detect_language
+    from pipeline.text.detect import detect_language
 
     thresholds = (0.0, 0.5, 0.7, 0.9, 0.99)
-    print(f"confidence of pipeline.langid on {len(texts)} short texts and sentences: kept/wrong")
+    print(f"confidence of pipeline.text.detect on {len(texts)} short texts: kept/wrong")
     print(f"{'candidates':<18}" + "".join(f"{'>= ' + str(t):>12}" for t in thresholds))
     for label, candidates in (("all languages", None), ("en fr de es it pt", SIX)):
         results = [(detect_language(text, candidates), language) for language, text in texts]
@@ -262,10 +262,10 @@ def print_calibration(texts: Sequence[tuple[str, str]]) -> None:
 
 
 def print_pipeline_cost(corpus: Path) -> None:
-    """What the pipeline pays per document: :func:`pipeline.langid.body_sample` of the
-    ingested transcript, then :func:`pipeline.langid.detect_language` (all languages)."""
-    from pipeline.ingest import ingest_file
-    from pipeline.langid import body_sample, detect_language
+    """What the pipeline pays per document: :func:`pipeline.text.detect.body_sample` of the
+    ingested transcript, then :func:`pipeline.text.detect.detect_language` (all languages)."""
+    from pipeline.text.detect import body_sample, detect_language
+    from pipeline.text.ingest import ingest_file
 
     documents = [ingest_file(path) for path in sorted(corpus.glob("nato-*.txt"))]
     samples = [body_sample(document) for document in documents]
@@ -275,7 +275,7 @@ def print_pipeline_cost(corpus: Path) -> None:
         detect_language(body_sample(document))
     per_document = 1000 * (time.perf_counter() - started) / len(documents)
     print(
-        f"pipeline.langid: {per_document:.2f} ms per document (body_sample + detect_language, "
+        f"pipeline.text.detect: {per_document:.2f} ms per document (body_sample + detect_language, "
         f"samples of {min(map(len, samples))}-{max(map(len, samples))} characters)"
     )
 

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import Block, BlockKind, Document
-from pipeline.ingest import ingest_file
-from pipeline.langid import (
+from pipeline.text.detect import (
     CONFIDENT,
     UNDETERMINED,
     Detection,
@@ -18,6 +16,8 @@ from pipeline.langid import (
     is_confident,
     known_languages,
 )
+from pipeline.text.document import Block, BlockKind, Document
+from pipeline.text.ingest import ingest_file
 
 DATA = Path(__file__).parent / "data"
 FRENCH = DATA / "nato-2019-04-03-congress-fr.txt"

@@ -12,8 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from pipeline.errors import UserError
-from pipeline.languages import normalize_language
-from pipeline.project_file import (
+from pipeline.project.file import (
     PROJECT_FILE_NAME,
     ProjectSettings,
     find_project_file,
@@ -23,8 +22,9 @@ from pipeline.project_file import (
     with_values,
     write_project_file,
 )
-from pipeline.project_settings import KEYS, EngineSettings, MemorySettings, SourceSettings
-from pipeline.toml_lines import key_lines
+from pipeline.project.settings import KEYS, EngineSettings, MemorySettings, SourceSettings
+from pipeline.project.toml_lines import key_lines
+from pipeline.text.languages import normalize_language
 
 if sys.version_info >= (3, 11):
     import tomllib

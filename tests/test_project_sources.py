@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import UserError
-from pipeline.project_settings import ProjectSettings, SourceSettings
-from pipeline.project_sources import is_included, iter_source_files, select_sources
+from pipeline.project.settings import ProjectSettings, SourceSettings
+from pipeline.project.sources import is_included, iter_source_files, select_sources
 
 
 def _tree(root: Path, *files: str) -> None:

@@ -39,7 +39,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pipeline.document import Document
+    from pipeline.text.document import Document
 
 UNDETERMINED = "und"  # BCP 47 "undetermined": no letters, or no linguistic content
 CONFIDENT = 0.9  # default threshold of is_confident (see Detection.confidence)
@@ -120,7 +120,7 @@ def body_sample(document: Document, max_chars: int = SAMPLE_CHARS) -> str:
     than :data:`MIN_SAMPLE_WORDS` words: salutations, "Thank you.") are skipped.
     A document with nothing else falls back to its body blocks, then to all blocks.
     """
-    from pipeline.document import BlockKind
+    from pipeline.text.document import BlockKind
 
     body = [b.text for b in document.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING)]
     long_enough = [text for text in body if len(text.split()) >= MIN_SAMPLE_WORDS]

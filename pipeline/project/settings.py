@@ -4,7 +4,7 @@
 one nested dataclass per table of the file. :data:`KEYS` lists every key the file
 accepts, in the order the example file shows them, each with the converter that
 checks its value and the comment written above it by ``pipeline init``; reading
-(:func:`pipeline.project_file.load_project_file`) and writing use this one list, so
+(:func:`pipeline.project.file.load_project_file`) and writing use this one list, so
 the example always documents every key.
 """
 
@@ -203,7 +203,7 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 
 def _language(value: Any) -> str:
-    from pipeline.languages import normalize_language
+    from pipeline.text.languages import normalize_language
 
     try:
         return normalize_language(_string()(value))

@@ -7,17 +7,17 @@ current directory or the nearest parent holding one) and reads it with ``tomllib
 file, :class:`ProjectSettings` ``()`` holds today's command-line defaults and the
 current directory is the root, so the tool works as before.
 
-One schema (:data:`pipeline.project_settings.KEYS`) drives reading, checking and
+One schema (:data:`pipeline.project.settings.KEYS`) drives reading, checking and
 writing: each key has its converter and the comment written above it in the example,
 so the example always documents every key and reads back to the settings it was
 written from.
 
 Problems (unknown keys, wrong types, unknown language codes) are gathered and
 raised as one :class:`~pipeline.errors.UserError`, each as ``file:line: key:
-what``; lines come from :mod:`pipeline.toml_lines`, as tomllib gives none.
+what``; lines come from :mod:`pipeline.project.toml_lines`, as tomllib gives none.
 Relative paths in the file are relative to the file's directory.
 
-Language codes take one spelling (:func:`pipeline.languages.normalize_language`):
+Language codes take one spelling (:func:`pipeline.text.languages.normalize_language`):
 ``FR``, ``fr-FR`` and ``fr_fr`` are ``fr``, ``fr_FR`` and ``fr_FR``.
 """
 
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import UserError
-from pipeline.project_settings import (
+from pipeline.project.settings import (
     AUTO,
     BY_NAME,
     KEYS,
@@ -102,7 +102,7 @@ def load_project_file(path: Path) -> ProjectSettings:
 
     def report(key_path: tuple[str, ...], message: str) -> None:
         nonlocal lines
-        from pipeline.toml_lines import key_lines, line_of
+        from pipeline.project.toml_lines import key_lines, line_of
 
         lines = key_lines(text) if lines is None else lines
         line = line_of(lines, key_path) or 1

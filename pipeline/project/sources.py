@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import UserError
-from pipeline.project_settings import ProjectSettings
+from pipeline.project.settings import ProjectSettings
 
 
 @dataclass(frozen=True)
