@@ -29,8 +29,8 @@ endif
 	       echo "  Toy run: make demo-offline         (a word-by-word test model built locally, not a real translation)"; \
 	       exit 1; }
 	$(BIN)/pipeline run examples/transcript.txt --from $(FROM) --to $(TO)
-	@echo; echo "PO file:   translations/$(TO)/transcript.po  (open it in Poedit, Lokalize or Weblate)"
-	@echo "Documents: output/$(TO)/transcript.txt, output/$(FROM)-$(TO)/transcript.html, output/index.html"
+	@echo; echo "PO file:   translations/$(TO)/examples/transcript.po  (open it in Poedit, Lokalize or Weblate)"
+	@echo "Documents: output/$(TO)/examples/transcript.txt, output/$(FROM)-$(TO)/examples/transcript.html, output/index.html"
 
 # The same job with the locally built word-by-word test model (no network, not a real translation).
 demo-offline: $(STAMP)

@@ -117,8 +117,8 @@ def translate(
     Reviewed entries are never touched; ``retranslate_machine`` redoes machine
     translations (after a model update).
     """
-    job = prepare(project, sources, languages, progress, fail_fast=fail_fast)
-    routes = translate_step.required_routes(project, job.languages)
+    job = prepare(project, sources, languages, progress, fail_fast=fail_fast, targets=True)
+    routes = translate_step.required_routes(job)
     if not job.active():
         return job.report  # every document was skipped: nothing to lock or write
     with locked(job):
@@ -137,8 +137,8 @@ def publish(
     fail_fast: bool = False,
 ) -> RunReport:
     """Write the translated and bilingual documents, then ``output/index.html``."""
-    options = options or PublishOptions()
-    job = prepare(project, sources, languages, progress, fail_fast=fail_fast)
+    options = options or project.publish
+    job = prepare(project, sources, languages, progress, fail_fast=fail_fast, targets=True)
     if not job.active():
         return job.report  # every document was skipped: nothing to lock or write
     with locked(job):
@@ -157,9 +157,9 @@ def run(
     fail_fast: bool = False,
 ) -> RunReport:
     """extract + translate + publish, checking every input and model before writing."""
-    options = options or PublishOptions()
-    job = prepare(project, sources, languages, progress, fail_fast=fail_fast)
-    routes = translate_step.required_routes(project, job.languages)
+    options = options or project.publish
+    job = prepare(project, sources, languages, progress, fail_fast=fail_fast, targets=True)
+    routes = translate_step.required_routes(job)
     if not job.active():
         return job.report  # every document was skipped: nothing to lock or write
     with locked(job), segmenting_once():

@@ -127,8 +127,8 @@ def test_killed_run_resumes_where_it_stopped(workdir: Path, model_store: Path) -
     assert from_cache == cached  # everything the killed run committed is reused ...
     assert translated == len(sentences) - cached  # ... and only the rest is translated
     assert _cached_rows(workdir / CACHE) == len(sentences)
-    assert _assert_complete(workdir / "translations" / "fr", 6) == sentences
-    assert len(list((workdir / "output" / "fr").glob("*.txt"))) == 6
+    assert _assert_complete(workdir / "translations" / "fr" / "corpus", 6) == sentences
+    assert len(list((workdir / "output" / "fr" / "corpus").glob("*.txt"))) == 6
 
 
 def test_sentence_repeated_across_documents_is_translated_once(
@@ -146,7 +146,7 @@ def test_sentence_repeated_across_documents_is_translated_once(
     translated, from_cache = _summary(result.stderr)
     assert (translated, from_cache) == (1 + 25, 0)  # the shared sentence once, 25 own ones
     assert _cached_rows(workdir / CACHE) == 26
-    msgids = _assert_complete(workdir / "translations" / "fr", 25)
+    msgids = _assert_complete(workdir / "translations" / "fr" / "corpus", 25)
     assert shared in msgids and len(msgids) == 26
 
     # A new document repeating known sentences costs nothing; --json says so.
@@ -158,7 +158,7 @@ def test_sentence_repeated_across_documents_is_translated_once(
     assert summary["languages"] == {"fr": {"translated": 0, "from_cache": 2}}
     assert (summary["segments"], summary["translated"], summary["from_cache"]) == (2, 0, 2)
     assert summary["files_written"] > 0 and summary["seconds"] > 0
-    published = (workdir / "output" / "fr" / "doc99.txt").read_text(encoding="utf-8")
+    published = (workdir / "output" / "fr" / "corpus" / "doc99.txt").read_text(encoding="utf-8")
     own = word_by_word("Statement 3 is about our security.")
     assert published.rstrip().endswith(f"\n{own} {word_by_word(shared)}")
 

@@ -56,9 +56,9 @@ def test_public_set_of_reviewed_documents(workdir: Path, model_store: Path) -> N
 
 def test_invalid_publishing_flags_are_one_line_errors(workdir: Path, model_store: Path) -> None:
     for flag, value, message in [
-        ("--style", "glossy", "unknown style 'glossy'"),
-        ("--paper", "a3", "unknown paper 'a3'"),
-        ("--format", "odt", "unknown output format 'odt'"),
+        ("--style", "glossy", 'publish.style: expected "review" or "public", got "glossy"'),
+        ("--paper", "a3", "publish.paper: expected \"a4\" or \"letter\", got \"a3\""),
+        ("--format", "odt", "odt"),
     ]:
         result = run_cli("publish", "transcript.txt", "--to", "fr", flag, value)
         assert result.returncode == 1

@@ -194,10 +194,10 @@ def test_path_with_spaces_and_non_ascii(workdir: Path, model_store: Path) -> Non
     (folder / "Déclaration finale.txt").write_text("The peace process is fragile.\n", "utf-8")
     result = run_cli("run", str(folder / "Déclaration finale.txt"), "--to", "fr", "--quiet")
     assert result.returncode == 0, result.stderr
-    po_path = Path("translations/fr/Déclaration finale.po")
+    po_path = Path("translations/fr/mes discours/Déclaration finale.po")
     _msgfmt_ok(po_path)
     assert "\u2068mes discours/Déclaration finale.txt\u2069:1" in po_path.read_text("utf-8")
-    assert Path("output/fr/Déclaration finale.txt").exists()
+    assert Path("output/fr/mes discours/Déclaration finale.txt").exists()
 
 
 def test_same_file_twice_and_directory_walk(workdir: Path, model_store: Path) -> None:
@@ -208,16 +208,28 @@ def test_same_file_twice_and_directory_walk(workdir: Path, model_store: Path) ->
     (tree / "speech.txt").write_text("The peace process is fragile.\n", "utf-8")
     walked = run_cli("run", "archive", "--to", "fr", "--quiet")
     assert walked.returncode == 0, walked.stderr
-    assert Path("translations/fr/2021/speech.po").exists()
-    assert Path("output/fr/2021/speech.txt").exists()
+    assert Path("translations/fr/archive/2021/speech.po").exists()
+    assert Path("output/fr/archive/2021/speech.txt").exists()
 
 
-def test_two_files_with_the_same_name_are_refused(workdir: Path, model_store: Path) -> None:
+def test_two_files_with_the_same_name_get_two_catalogs(workdir: Path, model_store: Path) -> None:
+    """Documents are named by their path under the project root (issue #14): a/speech.txt
+    and b/speech.txt never share a catalog, and a file keeps its name however it is named."""
     for folder in ("a", "b"):
         Path(folder).mkdir()
-        Path(folder, "speech.txt").write_text("Hello.\n", "utf-8")
-    result = run_cli("run", "a/speech.txt", "b/speech.txt", "--to", "fr")
-    assert result.returncode == 1 and "same name 'speech'" in result.stderr
+        Path(folder, "speech.txt").write_text(f"Hello from {folder}.\n", "utf-8")
+    result = run_cli("run", "a/speech.txt", "--to", "fr", "--quiet")
+    assert result.returncode == 0, result.stderr
+    result = run_cli("run", "b/speech.txt", "--to", "fr", "--quiet")
+    assert result.returncode == 0, result.stderr
+    a, b = (polib.pofile(f"translations/fr/{folder}/speech.po") for folder in ("a", "b"))
+    assert [e.msgid for e in a] == ["Hello from a."] and [e.msgid for e in b] == ["Hello from b."]
+    assert not [e for e in a if e.obsolete]  # b was not merged into a's catalog
+    again = run_cli("run", str(Path("a/speech.txt").resolve()), "./a/../a/speech.txt", "--to", "fr")
+    assert again.returncode == 0, again.stderr
+    assert sorted(
+        p.relative_to("translations/fr").as_posix() for p in Path("translations/fr").rglob("*.po")
+    ) == ["a/speech.po", "b/speech.po"]
 
 
 def test_encoding_override(workdir: Path, model_store: Path) -> None:

@@ -7,13 +7,14 @@ import json
 import typer
 
 from pipeline.cli.app import app
-from pipeline.cli.documents import build_project, languages_of
+from pipeline.cli.documents import build_project
 from pipeline.cli.options import (
     AsJson,
     CatalogOptions,
     CheckFlags,
     InputOptions,
-    ToOptional,
+    To,
+    comma_list,
     command,
 )
 from pipeline.errors import ExitStatus
@@ -21,14 +22,14 @@ from pipeline.errors import ExitStatus
 
 @command(app)
 def status(
-    to: ToOptional = None,
+    to: To = None,
     catalogs: CatalogOptions = ...,
     as_json: AsJson = False,
 ) -> None:
     """Per document and language: total, reviewed, machine, fuzzy and untranslated entries."""
     from pipeline import api
 
-    rows = api.status(build_project(catalogs), languages_of(to))
+    rows = api.status(build_project(catalogs), _languages(to))
     if as_json:
         typer.echo(json.dumps([row.to_dict() for row in rows], ensure_ascii=False, indent=2))
     else:
@@ -44,7 +45,7 @@ def status(
 
 @command(app)
 def check(
-    to: ToOptional = None,
+    to: To = None,
     inputs: InputOptions = ...,
     catalogs: CatalogOptions = ...,
     flags: CheckFlags = ...,
@@ -59,7 +60,7 @@ def check(
     output_format = qa.validate_format("json" if as_json else flags.output_format)
     report = api.check(
         build_project(catalogs, inputs),
-        languages_of(to),
+        _languages(to),
         severity=flags.severity,
         checks=flags.only,
         reviewed_only=flags.reviewed_only,
@@ -67,3 +68,10 @@ def check(
     qa.print_report(report, output_format)
     if report.failed and not flags.exit_zero:
         raise typer.Exit(ExitStatus.QUALITY)
+
+
+def _languages(codes: list[str] | None) -> list[str]:
+    """The languages ``--to`` names (normalised), or [] for all."""
+    from pipeline.api import validate_language
+
+    return [validate_language(code) for code in comma_list(codes or [])]

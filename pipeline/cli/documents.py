@@ -1,7 +1,8 @@
-"""``pipeline run``, ``extract``, ``translate`` and ``publish``: the commands that write.
+"""``pipeline init``, ``run``, ``extract``, ``translate`` and ``publish``: the commands that write.
 
-Each builds a :class:`~pipeline.project.Project` from its option groups, calls
-the matching :mod:`pipeline.api` function with progress bars, and prints the
+Each builds a :class:`~pipeline.project.Project` from ``pipeline.toml`` (when
+there is one) with the options given on the command line on top, calls the
+matching :mod:`pipeline.api` function with progress bars, and prints the
 report: a rich summary table on a terminal, plain lines in logs, and with
 ``--json`` one JSON object on stdout.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 
 import typer
 
@@ -25,66 +27,27 @@ from pipeline.cli.options import (
     Retranslate,
     Sources,
     To,
-    ToOptional,
     Yes,
+    comma_list,
     command,
+    overrides,
 )
 from pipeline.project import Project
 from pipeline.steps.report import RunReport
 
 
 def build_project(
-    catalogs: CatalogOptions,
-    inputs: InputOptions | None = None,
-    outputs: OutputDirOptions | None = None,
-    engine: EngineFlags | None = None,
+    catalogs: CatalogOptions, *groups: object, to: list[str] | None = None
 ) -> Project:
-    """The project the options describe (API defaults for groups a command does not take)."""
-    from pipeline.api import validate_language
-    from pipeline.mt.engine import EngineOptions
+    """The project of ``pipeline.toml`` (``--project``, or found like git finds ``.git``;
+    the defaults without one) with the options given on the command line on top."""
+    from pipeline.project.file import load_settings, with_values
 
-    inputs = inputs or InputOptions()
-    outputs = outputs or OutputDirOptions()
-    engine = engine or EngineFlags()
-    return Project(
-        translations_dir=catalogs.translations_dir,
-        output_dir=outputs.output_dir,
-        source_language=inputs.source_language,
-        encoding=inputs.encoding,
-        engine=EngineOptions(device=engine.device, threads=engine.threads),
-        use_cache=not engine.no_cache,
-        pivot=validate_language(engine.pivot) if engine.pivot else None,
-        executor=engine.executor,
-    )
-
-
-def languages_of(codes: list[str] | None) -> list[str]:
-    """``--to fr --to de,es`` as a list of checked, distinct language codes."""
-    from pipeline.api import validate_language
-
-    result: list[str] = []
-    for code in codes or []:
-        for part in code.split(","):
-            if part.strip() and part.strip() not in result:
-                result.append(validate_language(part))
-    return result
-
-
-def publish_options(flags: PublishFlags):  # -> pipeline.publish.PublishOptions
-    """The API's publishing options from the command line's flags (UserError if invalid)."""
-    from pipeline.publish import DEFAULT_FORMATS, PublishOptions
-
-    formats = [f.strip() for f in flags.formats.split(",") if f.strip()] if flags.formats else []
-    return PublishOptions(
-        formats=tuple(formats or DEFAULT_FORMATS),
-        style=flags.style,
-        paper=flags.paper,
-        only_reviewed=flags.only_reviewed,
-        min_reviewed=flags.min_reviewed,
-        require_reviewed=flags.require_reviewed,
-        tmx_include_machine=flags.tmx_include_machine,
-        index_language=flags.index_language,
-    )
+    settings = load_settings(Path.cwd(), catalogs.project_file)
+    values = overrides(catalogs, *groups)
+    if to:
+        values["target_languages"] = comma_list(to)
+    return Project.from_settings(with_values(settings, values))
 
 
 def finish(report: RunReport, quiet: bool) -> None:
@@ -99,23 +62,44 @@ def finish(report: RunReport, quiet: bool) -> None:
         raise typer.Exit(report.exit_status)
 
 
-def _offer_missing_models(project: Project, languages: list[str], yes: bool, quiet: bool) -> None:
+def _offer_missing_models(project: Project, yes: bool, quiet: bool) -> None:
     """For a pair with no model, offer to install it from the index (never prompts when
     not on a terminal); if that cannot happen, the run fails with the install hint."""
     from pipeline.api import find_model
     from pipeline.cli.models import offer_install
 
     source = project.source_language
-    for language in languages:
-        if find_model(source, language) is None and not project.pivot:
+    if project.detects_language or project.pivot:
+        return  # the pairs are known once the documents are read
+    for language in project.target_languages:
+        if find_model(source, language) is None:
             interactive = sys.stdin.isatty() and sys.stderr.isatty()
             offer_install(source, language, assume_yes=yes, interactive=interactive, quiet=quiet)
 
 
 @command(app)
+def init(
+    to: To = None,
+    inputs: InputOptions = ...,
+    catalogs: CatalogOptions = ...,
+    outputs: OutputDirOptions = ...,
+) -> None:
+    """Write pipeline.toml here: an annotated project file (never over an existing one)."""
+    from pipeline.project.file import PROJECT_FILE_NAME, with_values, write_project_file
+    from pipeline.project.settings import ProjectSettings
+
+    values = overrides(catalogs, inputs, outputs)
+    if to:
+        values["target_languages"] = comma_list(to)
+    path = catalogs.project_file or Path(PROJECT_FILE_NAME)
+    written = write_project_file(path, with_values(ProjectSettings(), values))
+    typer.echo(f"wrote {written}; edit it, then run `pipeline run`")
+
+
+@command(app)
 def run(
-    sources: Sources,
-    to: To,
+    sources: Sources = None,
+    to: To = None,
     inputs: InputOptions = ...,
     catalogs: CatalogOptions = ...,
     outputs: OutputDirOptions = ...,
@@ -130,21 +114,20 @@ def run(
     from pipeline import api
     from pipeline.cli.render import notes, progress_for, run_summary_table, summary_lines
 
-    project = build_project(catalogs, inputs, outputs, engine)
-    found = api.find_sources(sources, inputs.include)
-    languages = languages_of(to)
-    _offer_missing_models(project, languages, yes, batch.quiet)
+    project = build_project(catalogs, inputs, outputs, engine, publishing, to=to)
+    found = api.find_sources(sources or (), project)
+    _offer_missing_models(project, yes, batch.quiet)
     with progress_for(batch.quiet) as progress:
         report = api.run(
             project,
             found,
-            languages,
-            publish_options(publishing),
+            project.target_languages,
+            project.publish,
             progress,
             retranslate_machine=retranslate_machine,
             fail_fast=batch.fail_fast,
         )
-    summary = report.summary(languages, time.perf_counter() - started)
+    summary = report.summary(report.languages, time.perf_counter() - started)
     if not batch.quiet and report.processed:
         if run_summary_table(summary):
             notes(report)
@@ -157,8 +140,8 @@ def run(
 
 @command(app)
 def extract(
-    sources: Sources,
-    to: ToOptional = None,
+    sources: Sources = None,
+    to: To = None,
     inputs: InputOptions = ...,
     catalogs: CatalogOptions = ...,
     batch: BatchOptions = ...,
@@ -167,17 +150,19 @@ def extract(
     from pipeline import api
     from pipeline.cli.render import progress_for
 
-    project = build_project(catalogs, inputs)
-    found = api.find_sources(sources, inputs.include)
+    project = build_project(catalogs, inputs, to=to)
+    found = api.find_sources(sources or (), project)
     with progress_for(batch.quiet) as progress:
-        report = api.extract(project, found, languages_of(to), progress, fail_fast=batch.fail_fast)
+        report = api.extract(
+            project, found, project.target_languages, progress, fail_fast=batch.fail_fast
+        )
     finish(report, batch.quiet)
 
 
 @command(app)
 def translate(
-    sources: Sources,
-    to: To,
+    sources: Sources = None,
+    to: To = None,
     inputs: InputOptions = ...,
     catalogs: CatalogOptions = ...,
     engine: EngineFlags = ...,
@@ -188,13 +173,13 @@ def translate(
     from pipeline import api
     from pipeline.cli.render import progress_for
 
-    project = build_project(catalogs, inputs, engine=engine)
-    found = api.find_sources(sources, inputs.include)
+    project = build_project(catalogs, inputs, engine, to=to)
+    found = api.find_sources(sources or (), project)
     with progress_for(batch.quiet) as progress:
         report = api.translate(
             project,
             found,
-            languages_of(to),
+            project.target_languages,
             progress,
             retranslate_machine=retranslate_machine,
             fail_fast=batch.fail_fast,
@@ -204,8 +189,8 @@ def translate(
 
 @command(app)
 def publish(
-    sources: Sources,
-    to: To,
+    sources: Sources = None,
+    to: To = None,
     inputs: InputOptions = ...,
     catalogs: CatalogOptions = ...,
     outputs: OutputDirOptions = ...,
@@ -216,14 +201,14 @@ def publish(
     from pipeline import api
     from pipeline.cli.render import progress_for
 
-    project = build_project(catalogs, inputs, outputs)
-    found = api.find_sources(sources, inputs.include)
+    project = build_project(catalogs, inputs, outputs, publishing, to=to)
+    found = api.find_sources(sources or (), project)
     with progress_for(batch.quiet) as progress:
         report = api.publish(
             project,
             found,
-            languages_of(to),
-            publish_options(publishing),
+            project.target_languages,
+            project.publish,
             progress,
             fail_fast=batch.fail_fast,
         )

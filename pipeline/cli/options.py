@@ -30,12 +30,20 @@ import typer
 # -- single options ------------------------------------------------------------
 
 Sources = Annotated[
-    list[str], typer.Argument(help="Transcript files, directories (walked) or glob patterns.")
-]
-To = Annotated[list[str], typer.Option("--to", "-t", help="Target language (repeatable).")]
-ToOptional = Annotated[
     list[str] | None,
-    typer.Option("--to", "-t", help="Only these target languages."),
+    typer.Argument(
+        help="Transcript files, directories (walked) or glob patterns "
+        "(default: every transcript of the project).",
+        show_default=False,
+    ),
+]
+To = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--to",
+        "-t",
+        help="Target language (repeatable; default: target_languages of pipeline.toml).",
+    ),
 ]
 Retranslate = Annotated[
     bool,
@@ -61,16 +69,52 @@ def group(cls: type) -> type:
     return cls
 
 
+def setting(key: str, to_value: Callable[[Any], Any] | None = None) -> Any:
+    """An option that overrides the project-file key ``key`` when given (None: not given);
+    ``to_value`` turns the option's value into the key's."""
+    return dataclasses.field(default=None, metadata={"setting": key, "to_value": to_value})
+
+
+def overrides(*groups: object) -> dict[str, Any]:
+    """The project-file keys the given options override: only options actually given."""
+    values: dict[str, Any] = {}
+    for options in groups:
+        for option in dataclasses.fields(options):  # type: ignore[arg-type]
+            key = option.metadata.get("setting")
+            value = getattr(options, option.name)
+            if key and value is not None:
+                to_value = option.metadata["to_value"]
+                values[key] = to_value(value) if to_value else value
+    return values
+
+
+def comma_list(values: str | list[str]) -> list[str]:
+    """``--to fr --to de,es`` or ``--format txt,md`` as one list."""
+    items = [values] if isinstance(values, str) else values
+    return [part.strip() for item in items for part in item.split(",") if part.strip()]
+
+
 # -- option groups -------------------------------------------------------------
 
 
 @group
 class CatalogOptions:
-    """Where the catalogs live."""
+    """Which project, and where its catalogs live."""
 
+    project_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--project",
+            help="The project file (default: pipeline.toml here or in the nearest parent).",
+        ),
+    ] = None
     translations_dir: Annotated[
-        Path, typer.Option("--translations-dir", help="Where POT/PO files and the MT cache live.")
-    ] = Path("translations")
+        Path | None,
+        typer.Option(
+            "--translations-dir",
+            help="Where POT/PO files and the MT cache live (default: translations).",
+        ),
+    ] = setting("translations_dir", str)
 
 
 @group
@@ -78,37 +122,56 @@ class InputOptions:
     """How transcripts are found and read."""
 
     source_language: Annotated[
-        str, typer.Option("--from", "-f", help="Source language of the transcripts.")
-    ] = "en"
+        str | None,
+        typer.Option(
+            "--from",
+            "-f",
+            help="Source language of the transcripts, or auto: detect each document's "
+            "(default: en).",
+        ),
+    ] = setting("source_language")
     include: Annotated[
-        str, typer.Option("--include", help="File pattern used when walking directories.")
-    ] = "*.txt"
-    encoding: Annotated[str, typer.Option("--encoding", help="Encoding of the transcripts.")] = (
-        "utf-8"
-    )
+        list[str] | None,
+        typer.Option(
+            "--include", help="File pattern used when walking directories (default: *.txt)."
+        ),
+    ] = setting("sources.include")
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Encoding of the transcripts (default: utf-8).")
+    ] = setting("sources.encoding")
+    strict_language: Annotated[
+        bool | None,
+        typer.Option(
+            "--strict-language",
+            help="Skip a document confidently detected as another language than --from.",
+        ),
+    ] = setting("strict_language")
 
 
 @group
 class OutputDirOptions:
     """Where published files go."""
 
-    output_dir: Annotated[Path, typer.Option("--output-dir", help="Where published files go.")] = (
-        Path("output")
-    )
+    output_dir: Annotated[
+        Path | None,
+        typer.Option("--output-dir", help="Where published files go (default: output)."),
+    ] = setting("output_dir", str)
 
 
 @group
 class EngineFlags:
     """How machine translation runs."""
 
-    device: Annotated[str, typer.Option("--device", help="cpu or cuda.")] = "cpu"
+    device: Annotated[str | None, typer.Option("--device", help="cpu (default) or cuda.")] = (
+        setting("engine.device")
+    )
     threads: Annotated[
-        int, typer.Option("--threads", help="CPU threads for translation (0: all).")
-    ] = 0
+        int | None, typer.Option("--threads", help="CPU threads for translation (0: all).")
+    ] = setting("engine.threads")
     no_cache: Annotated[
-        bool,
+        bool | None,
         typer.Option("--no-cache", help="Do not read or write the machine-translation cache."),
-    ] = False
+    ] = setting("engine.cache", lambda flag: not flag)
     pivot: Annotated[
         str | None,
         typer.Option(
@@ -116,15 +179,15 @@ class EngineFlags:
             help="Where no direct model exists, translate through this language "
             "(e.g. en→de→fr; lower quality, both models named in the PO comments).",
         ),
-    ] = None
+    ] = setting("engine.pivot")
     executor: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--executor",
             help="local (default) or ray: translate on Ray actors (pip install '.[ray]'; "
             "uses $RAY_ADDRESS or starts a local Ray).",
         ),
-    ] = "local"
+    ] = setting("engine.executor")
 
 
 @group
@@ -138,50 +201,53 @@ class PublishFlags:
             help="Comma-separated: txt,md,html,docx,bilingual-html,bilingual-md,tmx,xliff,"
             "bilingual-docx,pdf,bilingual-pdf (default: txt,md,html,bilingual-html).",
         ),
-    ] = None
+    ] = setting("publish.formats", comma_list)
     require_reviewed: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--require-reviewed", help="Refuse to publish unless every entry is reviewed."
         ),
-    ] = False
+    ] = setting("publish.require_reviewed")
     min_reviewed: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--min-reviewed",
             min=0,
             max=100,
             help="Publish only documents at least this % reviewed.",
         ),
-    ] = 0.0
+    ] = setting("publish.min_reviewed")
     tmx_include_machine: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--tmx-include-machine",
             help="Also put machine translations in the TMX (marked as such).",
         ),
-    ] = False
+    ] = setting("publish.tmx_include_machine")
     style: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--style",
-            help="review (marks, review bar, legend) or public (clean pages for a web site).",
+            help="review (default: marks, review bar, legend) or public (clean pages for a web "
+            "site).",
         ),
-    ] = "review"
+    ] = setting("publish.style")
     only_reviewed: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--only-reviewed",
             help="Publish and index only fully reviewed documents (or --min-reviewed %).",
         ),
-    ] = False
-    paper: Annotated[str, typer.Option("--paper", help="a4 or letter (PDF, Word, print).")] = "a4"
+    ] = setting("publish.only_reviewed")
+    paper: Annotated[
+        str | None, typer.Option("--paper", help="a4 (default) or letter (PDF, Word, print).")
+    ] = setting("publish.paper")
     index_language: Annotated[
         str | None,
         typer.Option(
             "--index-language", help="Language of output/index.html (default: the first --to)."
         ),
-    ] = None
+    ] = setting("publish.index_language")
 
 
 @group

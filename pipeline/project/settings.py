@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.publish import DEFAULT_FORMATS
+from pipeline.publish import PublishOptions as PublishSettings  # ``[publish]`` is the options
 
 AUTO = "auto"  # source_language: detect each document's language
 
@@ -35,20 +35,6 @@ class SourceSettings:
     include: tuple[str, ...] = ("*.txt",)
     exclude: tuple[str, ...] = ()
     encoding: str = "utf-8"
-
-
-@dataclass(frozen=True)
-class PublishSettings:
-    """``[publish]``: formats and publication policy."""
-
-    formats: tuple[str, ...] = DEFAULT_FORMATS
-    style: str = "review"
-    paper: str = "a4"
-    only_reviewed: bool = False
-    min_reviewed: float = 0.0
-    require_reviewed: bool = False
-    index_language: str | None = None  # None: the first target language
-    tmx_include_machine: bool = False
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ and the project's translations and output directories are never walked.
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import os
 import re
@@ -92,9 +93,27 @@ def select_sources(settings: ProjectSettings, arguments: Sequence[str | Path]) -
         return found
     selected: dict[Path, SourceFile] = {}
     for argument in arguments:
-        for source in _expand(settings, Path(argument), str(argument)):
+        own = _own_root(settings, Path(argument))
+        for source in _expand(own or settings, Path(argument), str(argument)):
             selected.setdefault(source.path, source)
     return list(selected.values())
+
+
+def _own_root(settings: ProjectSettings, path: Path) -> ProjectSettings | None:
+    """Without a project file, a file or directory outside the current directory is
+    named as before the project file existed: relative to the directory given (a
+    file's own directory). None when ``path`` is under a root, or a project file
+    decides the roots (then a path outside them is refused)."""
+    if getattr(settings, "file", None) is not None or not path.exists():
+        return None
+    absolute = _absolute(path)
+    if any(_is_under(absolute, _absolute(root)) for root in settings.sources.roots):
+        return None
+    if any(_is_under(_absolute(root), absolute) for root in settings.sources.roots):
+        return None  # a directory holding the roots: walked from them
+    root = absolute if path.is_dir() else absolute.parent
+    sources = dataclasses.replace(settings.sources, roots=(root,))
+    return dataclasses.replace(settings, sources=sources)
 
 
 def _expand(settings: ProjectSettings, path: Path, raw: str) -> Iterator[SourceFile]:
@@ -111,11 +130,15 @@ def _expand(settings: ProjectSettings, path: Path, raw: str) -> Iterator[SourceF
         yield from found
     elif path.is_file():
         yield _named(settings, path)
+    elif path.exists():
+        raise UserError(
+            f"{path}: not a regular file (a device, pipe or socket); transcripts are text files"
+        )
     elif glob.has_magic(raw):
         matches = sorted(Path(p) for p in glob.glob(raw, recursive=True) if Path(p).is_file())
         if not matches:
             raise UserError(f"{raw}: no files match this pattern")
-        yield from (_named(settings, match) for match in matches)
+        yield from (_named(_own_root(settings, match) or settings, match) for match in matches)
     else:
         raise UserError(f"{path}: no such file or directory")
 

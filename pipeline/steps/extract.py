@@ -10,7 +10,7 @@ its sentence when an edit moves a part boundary.
 from __future__ import annotations
 
 from pipeline.gettext import catalog, merge, template
-from pipeline.steps.job import Job, load_document, segment_document
+from pipeline.steps.job import Job, segment_document
 from pipeline.steps.parts import PartMemory
 from pipeline.steps.sources import Source
 
@@ -34,7 +34,7 @@ def extract(job: Job) -> None:
 
 def _extract_one(job: Job, source: Source, memory: PartMemory) -> None:
     project = job.project
-    document = load_document(source, project)
+    document = job.load(source)
     pot = template.build_template(document, segment_document(document))
     pot_path = project.template_path(document.name)
     old = catalog.load_catalog(pot_path)
@@ -42,7 +42,7 @@ def _extract_one(job: Job, source: Source, memory: PartMemory) -> None:
         pot.metadata["POT-Creation-Date"] = old.po.metadata.get("POT-Creation-Date", "")
     if catalog.save_catalog(pot, pot_path, old.fingerprint if old else None):
         job.report.written.add(str(pot_path))
-    for language in job.languages:
+    for language in job.targets(source):
         po_path = project.catalog_path(language, document.name)
         existing = catalog.load_catalog(po_path, language)
         compendium = memory.compendium(source, language, po_path)

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipeline.errors import UserError
 from pipeline.fsutil import file_lock
 from pipeline.project import Project
 from pipeline.steps.progress import Progress
 from pipeline.steps.report import Problem, RunReport
-from pipeline.steps.sources import Source, split_large_sources
+from pipeline.steps.sources import Source, check_name, split_large_sources
 from pipeline.text.document import Block, Document, Segment
 from pipeline.text.segment import SegmentMemo
 
@@ -43,10 +45,33 @@ class Job:
     report: RunReport = field(default_factory=RunReport)
     fail_fast: bool = False
     failed: set[str] = field(default_factory=set)  # names of the documents skipped
+    source_languages: dict[str, str] = field(default_factory=dict)  # by file (family)
 
     def active(self) -> list[Source]:
         """The sources still in the job (not skipped after a problem)."""
         return [source for source in self.sources if source.name not in self.failed]
+
+    def language_of(self, source: Source) -> str:
+        """The language ``source`` is written in (decided once, in :func:`prepare`)."""
+        return self.source_languages.get(source.family, self.project.source_language)
+
+    def targets(self, source: Source) -> list[str]:
+        """The job's target languages ``source`` goes into (all but its own)."""
+        from pipeline.steps.languages import targets
+
+        return targets(self.language_of(source), self.languages)
+
+    def pairs(self) -> set[tuple[str, str]]:
+        """Every (source language, target language) the active documents need."""
+        return {
+            (self.language_of(source), target)
+            for source in self.active()
+            for target in self.targets(source)
+        }
+
+    def load(self, source: Source) -> Document:
+        """Read and parse one source (or one part of a large one) in its language."""
+        return load_document(source, self.project, self.language_of(source))
 
     @contextlib.contextmanager
     def document(self, source: Source, kind: str) -> Iterator[None]:
@@ -67,17 +92,16 @@ class Job:
 
 
 def validate_language(code: str) -> str:
-    """Accept a language code Babel knows ("fr", "pt_BR", "zh-Hant"); else UserError."""
-    from babel import Locale, UnknownLocaleError
+    """A language code Babel knows, in its one spelling (``FR`` → ``fr``, ``pt-br`` →
+    ``pt_BR``); else UserError."""
+    from pipeline.text.languages import normalize_language
 
-    cleaned = code.strip()
     try:
-        Locale.parse(cleaned.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
+        return normalize_language(code)
+    except ValueError:
         raise UserError(
             f"unknown language code {code!r} (expected e.g. en, fr, de, pt_BR)"
         ) from None
-    return cleaned
 
 
 def prepare(
@@ -87,30 +111,73 @@ def prepare(
     progress: Progress | None = None,
     *,
     fail_fast: bool = False,
+    targets: bool = False,
 ) -> Job:
     """Check settings and languages (a problem there stops everything), then every source
-    file or part of one before anything is written (a bad one is skipped and reported)."""
+    file or part of one before anything is written (a bad one is skipped and reported),
+    deciding the language each document is written in.
+
+    No ``languages`` means the project's ``target_languages``; with ``targets``
+    the job needs at least one (translate, publish, run).
+    """
     from pipeline.mt.batch import EXECUTORS
 
     if project.executor not in EXECUTORS:
         raise UserError(f"--executor {project.executor}: expected {' or '.join(EXECUTORS)}")
-    validate_language(project.source_language)
-    for language in languages:
-        validate_language(language)
-        if language == project.source_language:
-            raise UserError(f"--to {language}: same as the source language")
+    project, languages = _checked_languages(project, languages or project.target_languages)
+    if targets and not languages:
+        raise UserError("no target language: pass --to, or set target_languages in pipeline.toml")
     progress = progress or Progress()
     expanded = split_large_sources(sources, project.encoding)
-    report = RunReport(documents=len(expanded))
-    job = Job(project, expanded, list(languages), progress, report, fail_fast)
+    report = RunReport(documents=len(expanded), languages=list(languages))
+    job = Job(project, expanded, languages, progress, report, fail_fast)
     progress.start("Reading", len(expanded))
     for source in expanded:
         with job.document(source, "source"):
-            load_document(source, project)
+            _read(job, source)
         progress.advance()
     progress.finish()
     _skip_whole_files(job)
     return job
+
+
+def _checked_languages(
+    project: Project, languages: Sequence[str]
+) -> tuple[Project, list[str]]:
+    """The project with its source language normalised (``EN`` is ``en``), and the target
+    languages normalised, distinct, none equal to a fixed source language."""
+    if not project.detects_language:
+        source = validate_language(project.source_language)
+        project = dataclasses.replace(project, source_language=source)
+    checked: list[str] = []
+    for language in languages:
+        language = validate_language(language)
+        if language == project.source_language:
+            raise UserError(f"--to {language}: same as the source language")
+        if language not in checked:
+            checked.append(language)
+    return project, checked
+
+
+def _read(job: Job, source: Source) -> None:
+    """Check one source: its name, its bytes, its language (UserError: skip it)."""
+    from pipeline.steps.languages import decide
+
+    check_name(source)
+    job.report.notes += [
+        f"{alias}: a link to {source.path}; filed once, as {source.name!r}"
+        for alias in source.aliases
+    ]
+    if source.family in job.source_languages:
+        job.load(source)  # a later part of a large file: its language is the file's
+        return
+    document = load_document(source, job.project, job.project.source_language)
+    language = decide(job.project, source, document, job.report.notes)
+    job.source_languages[source.family] = language
+    if not job.targets(source) and job.languages:
+        job.report.notes.append(
+            f"{source.path}: written in {language}, the only target language; nothing to do"
+        )
 
 
 def _skip_whole_files(job: Job) -> None:
@@ -174,17 +241,32 @@ def _check_directories(project: Project) -> None:
             raise UserError(f"{option} {path}: is a file, expected a directory")
 
 
-def load_document(source: Source, project: Project) -> Document:
-    """Read and parse one source (or one part of a large one)."""
+def load_document(source: Source, project: Project, language: str) -> Document:
+    """Read and parse one source (or one part of a large one), written in ``language``.
+
+    ``#:`` references name the file by its path under the project root, so that
+    catalogs do not depend on where the project lives or how the path was typed.
+    """
     from pipeline.text.ingest import ingest_file
 
-    return ingest_file(
+    document = ingest_file(
         source.path,
         name=source.name,
-        language=project.source_language,
+        language=language,
         encoding=project.encoding,
         part=source.part,
     )
+    document.source_path = _reference(source.path, project.root)
+    return document
+
+
+def _reference(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` when under it (POSIX), else as it is."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path(os.path.abspath(root))).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def segment_document(document: Document) -> list[tuple[Block, list[Segment]]]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import QualityGateError
 from pipeline.gettext import catalog, states
-from pipeline.steps.job import Job, load_document, segment_document
+from pipeline.steps.job import Job, segment_document
 from pipeline.text.document import (
     Document,
     Status,
@@ -74,7 +74,7 @@ def publish(job: Job, options: PublishOptions) -> None:
     project, report = job.project, job.report
     if options.require_reviewed:
         _refuse_unreviewed(tdoc for tdocs in _translated_documents(job) for tdoc in tdocs)
-    job.progress.start("Publishing", len(job.active()) * len(job.languages))
+    job.progress.start("Publishing", sum(len(job.targets(s)) for s in job.active()))
     manifest = None
     try:
         for tdocs in _translated_documents(job):
@@ -110,8 +110,8 @@ def _translated_documents(job: Job) -> Iterator[list[TranslatedDocument]]:
     for source in job.active():
         translated = []
         with job.document(source, "catalog"):
-            document = load_document(source, job.project)
-            for language in job.languages:
+            document = job.load(source)
+            for language in job.targets(source):
                 po_path = job.project.catalog_path(language, document.name)
                 loaded = catalog.load_catalog(po_path, language)
                 translated.append(

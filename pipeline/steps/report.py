@@ -49,6 +49,7 @@ class RunReport:
     """
 
     documents: int = 0  # documents (or parts of large files) the job covered
+    languages: list[str] = field(default_factory=list)  # the target languages, checked
     written: set[str] = field(default_factory=set)  # POT/PO files written
     translated: dict[str, int] = field(default_factory=dict)  # language -> machine-translated
     from_cache: dict[str, int] = field(default_factory=dict)
@@ -98,6 +99,7 @@ class RunReport:
             "seconds": round(seconds, 3),
             "languages": per_language,
             "errors": [problem.to_dict() for problem in self.problems],
+            "warnings": list(self.notes),
         }
 
 

@@ -1,31 +1,37 @@
 """Sources: which transcript files a job covers and the names their catalogs are filed under.
 
-Files, directories (walked; names mirror the relative paths) and glob patterns
-expand to :class:`Source` items. A large transcript is replaced by its parts
+Files, directories (walked with the project's include/exclude patterns) and glob
+patterns expand to :class:`Source` items (:mod:`pipeline.project.sources` walks
+the tree). A large transcript is replaced by its parts
 (:func:`split_large_sources`), each a document of its own.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import glob
-from collections.abc import Iterator, Sequence
+import dataclasses
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import UserError
 from pipeline.text.ingest import Part
+
+if TYPE_CHECKING:
+    from pipeline.project import Project
 
 
 @dataclass(frozen=True)
 class Source:
     """A transcript file (or one part of a large one) and the name its catalogs and
-    outputs are filed under."""
+    outputs are filed under: its path under the project's source root, without extension."""
 
     path: Path
-    name: str  # file stem, or relative path without suffix when a directory was walked
+    name: str
     part: Part | None = None  # set for a part of a large file (see split_large_sources)
     file_name: str = ""  # for a part: the whole file's name
+    aliases: tuple[Path, ...] = ()  # symbolic links to this file that were named too
 
     @property
     def family(self) -> str:
@@ -33,52 +39,61 @@ class Source:
         return self.file_name or self.name
 
 
-def find_sources(paths: Sequence[str | Path], include: str = "*.txt") -> list[Source]:
-    """Expand files, directories (walked, names mirror relative paths) and glob patterns.
+def find_sources(
+    paths: Sequence[str | Path] = (),
+    project: Project | None = None,
+    include: str | None = None,
+) -> list[Source]:
+    """The project's transcripts (``paths`` narrows them to some files, directories or
+    glob patterns), each named by its path under its source root, whatever path the
+    user typed: the same file always maps to the same catalogs, two files never share.
 
-    The same file named twice is used once; two different files that would be
-    filed under the same name are refused.
+    ``include`` replaces the project's file pattern (``--include``). A symbolic link
+    and the file it points to are one document, named by the real file's path
+    (when it lies under a root). Raises UserError when nothing is found.
     """
-    sources: dict[str, Source] = {}
-    seen: set[Path] = set()
-    for raw in paths:
-        for source in _expand(Path(raw), str(raw), include):
-            resolved = source.path.resolve()
-            if resolved in seen:
-                continue
-            seen.add(resolved)
-            other = sources.get(source.name)
-            if other is not None:
-                raise UserError(
-                    f"{source.path}: same name {source.name!r} as {other.path}; "
-                    f"pass their common directory instead so names mirror the tree"
-                )
-            sources[source.name] = source
-    if not sources:
-        raise UserError("no transcripts given")
-    return list(sources.values())
+    from pipeline.project import Project
+    from pipeline.project.sources import select_sources
 
-
-def _expand(path: Path, raw: str, include: str) -> Iterator[Source]:
-    if path.is_dir():
-        found = sorted(
-            p for p in path.rglob("*") if p.is_file() and fnmatch.fnmatch(p.name, include)
+    project = project or Project()
+    if include:
+        project = dataclasses.replace(
+            project, sources=dataclasses.replace(project.sources, include=(include,))
         )
-        if not found:
-            raise UserError(f"{path}: no files matching {include!r} in this directory")
-        for file in found:
-            relative = file.relative_to(path).with_suffix("")
-            yield Source(file, relative.as_posix())
-    elif path.exists():
-        yield Source(path, path.stem)
-    elif glob.has_magic(raw):
-        matches = sorted(Path(p) for p in glob.glob(raw, recursive=True) if Path(p).is_file())
-        if not matches:
-            raise UserError(f"{raw}: no files match this pattern")
-        for file in matches:
-            yield Source(file, file.stem)
-    else:
-        raise UserError(f"{path}: no such file or directory")
+    by_real: dict[Path, Source] = {}
+    for found in select_sources(project, paths):
+        real = found.path.resolve()
+        named = _real_name(project, real) or found.name
+        seen = by_real.get(real)
+        if seen is None:
+            by_real[real] = Source(real if named != found.name else found.path, named)
+        elif found.path != seen.path:
+            by_real[real] = dataclasses.replace(seen, aliases=(*seen.aliases, found.path))
+    if not by_real:
+        raise UserError("no transcripts given")
+    return list(by_real.values())
+
+
+def _real_name(project: Project, real: Path) -> str | None:
+    """The name of the file a link points to, when it lies under a source root."""
+    for root in project.sources.roots:
+        root = Path(os.path.abspath(root)).resolve()
+        if real == root or root in real.parents:
+            return real.relative_to(root).with_suffix("").as_posix()
+    return None
+
+
+def check_name(source: Source) -> None:
+    """Refuse a name that cannot be a catalog or output path (before anything is written)."""
+    parts = source.name.split("/")
+    if any(not part.strip(".") for part in parts):
+        raise UserError(f"{source.path}: its name {source.name!r} cannot be a file name; rename it")
+    if any(ord(char) < 32 or ord(char) == 127 for char in source.name):
+        shown = source.name.encode("unicode_escape").decode("ascii")
+        raise UserError(
+            f"{shown}: a file name with a control character (newline, tab …) cannot be "
+            "referenced in a PO file; rename it"
+        )
 
 
 def split_large_sources(sources: Sequence[Source], encoding: str = "utf-8") -> list[Source]:

@@ -9,12 +9,13 @@ the distinct pending sentences, not by the corpus.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from pipeline.errors import UserError
 from pipeline.gettext import catalog, states
 from pipeline.project import Project
 from pipeline.steps.job import Job
+from pipeline.steps.sources import Source
 
 if TYPE_CHECKING:
     from pipeline.mt.batch import BatchSettings
@@ -22,68 +23,91 @@ if TYPE_CHECKING:
     from pipeline.mt.pending import PendingSentences
 
 
-def required_routes(project: Project, languages: Sequence[str]) -> dict[str, Route]:
-    """The installed model(s) for each target language; UserError naming a missing pair.
+Pair = tuple[str, str]  # (source language, target language)
+
+
+def required_routes(job: Job) -> dict[Pair, Route]:
+    """The installed model(s) for every language pair the job needs.
 
     With ``project.pivot`` set, a pair with no direct model goes through the
-    pivot language (source→pivot, pivot→target).
+    pivot language (source→pivot, pivot→target). A missing model stops the job
+    (UserError naming the pair and how to install it), except for documents
+    whose language was detected (``--from auto``): those are skipped and reported.
     """
-    from pipeline.mt.engine import Route
-    from pipeline.mt.models import find_model, require_model
-
-    routes = {}
-    source = project.source_language
-    for language in languages:
-        direct = find_model(source, language)
-        if direct is None and project.pivot and language != project.pivot:
-            first = require_model(source, project.pivot)
-            routes[language] = Route((first, require_model(project.pivot, language)))
-        else:
-            routes[language] = Route((direct or require_model(source, language),))
+    routes: dict[Pair, Route] = {}
+    for pair in sorted(job.pairs()):
+        try:
+            routes[pair] = _route(job.project, *pair)
+        except UserError as error:
+            if not job.project.detects_language:
+                raise
+            for source in job.active():
+                if job.language_of(source) == pair[0] and pair[1] in job.targets(source):
+                    job.skip(source, error, "model")
     return routes
 
 
-def translate(job: Job, routes: dict[str, Route], retranslate_machine: bool = False) -> None:
-    """Machine-translate the job's catalogs, one language at a time."""
-    for language in job.languages:
-        _translate_language(job, language, routes[language], retranslate_machine)
+def _route(project: Project, source: str, target: str) -> Route:
+    from pipeline.mt.engine import Route
+    from pipeline.mt.models import find_model, require_model
+
+    direct = find_model(source, target)
+    if direct is None and project.pivot and target != project.pivot and source != project.pivot:
+        return Route((require_model(source, project.pivot), require_model(project.pivot, target)))
+    return Route((direct or require_model(source, target),))
 
 
-def _translate_language(job: Job, language: str, route: Route, retranslate_machine: bool) -> None:
-    """Collect the pending sentences, translate them, write them into each PO file."""
+def translate(job: Job, routes: dict[Pair, Route], retranslate_machine: bool = False) -> None:
+    """Machine-translate the job's catalogs, one language pair at a time."""
+    for pair in sorted(job.pairs()):
+        if pair in routes:
+            _translate_pair(job, pair, routes[pair], retranslate_machine)
+
+
+def _translate_pair(job: Job, pair: Pair, route: Route, retranslate_machine: bool) -> None:
+    """Collect the pending sentences of the pair's documents, translate them, write them
+    into each PO file."""
     from pipeline.mt.batch import translate_pending
     from pipeline.mt.pending import PendingSentences
 
+    sources = [s for s in job.active() if (job.language_of(s), pair[1]) == pair]
+    language = pair[1]
     with PendingSentences() as pending:
-        _collect_pending(job, language, retranslate_machine, pending)
-        settings = _batch_settings(job.project, language)
+        _collect_pending(job, sources, language, retranslate_machine, pending)
         if len(pending):
+            settings = _batch_settings(job.project, pair)
             counts = translate_pending(pending, route, settings, job.progress)
-            job.report.from_cache[language] = counts.from_cache
-            job.report.translated[language] = counts.translated
-        for source in job.active():
-            with job.document(source, "catalog"):
-                _apply(job, source.name, language, route, pending, retranslate_machine)
+            report = job.report
+            report.from_cache[language] = report.from_cache.get(language, 0) + counts.from_cache
+            report.translated[language] = report.translated.get(language, 0) + counts.translated
+        for source in sources:
+            if source.name not in job.failed:
+                with job.document(source, "catalog"):
+                    _apply(job, source.name, language, route, pending, retranslate_machine)
 
 
-def _batch_settings(project: Project, language: str) -> BatchSettings:
-    """Cache location and engine settings for translating into ``language``."""
+def _batch_settings(project: Project, pair: Pair) -> BatchSettings:
+    """Cache location and engine settings for translating one language pair."""
     from pipeline.mt.batch import BatchSettings
     from pipeline.mt.cache import CACHE_FILE
 
     return BatchSettings(
         cache_path=project.translations_dir / CACHE_FILE if project.use_cache else None,
-        source_language=project.source_language,
-        target_language=language,
+        source_language=pair[0],
+        target_language=pair[1],
         options=project.engine,
         executor=project.executor,
     )
 
 
 def _collect_pending(
-    job: Job, language: str, retranslate_machine: bool, pending: PendingSentences
+    job: Job,
+    sources: list[Source],
+    language: str,
+    retranslate_machine: bool,
+    pending: PendingSentences,
 ) -> None:
-    for source in job.active():
+    for source in sources:
         with job.document(source, "catalog"):
             path = job.project.catalog_path(language, source.name)
             loaded = catalog.load_catalog(path, language)
