@@ -10,7 +10,7 @@ be rebuilt from the PO files.
 Modules: :mod:`~pipeline.memory.text` (keys, hashes, index words),
 :mod:`~pipeline.memory.database` (schema, opening, rebuilding),
 :mod:`~pipeline.memory.store` (writes, transactions, corruption),
-:mod:`~pipeline.memory.sync` (catalogs), :mod:`~pipeline.memory.lookup`
+:mod:`~pipeline.memory.sync` (catalogs), :mod:`~pipeline.memory.matching`
 (matching), :mod:`~pipeline.memory.interchange` (TMX/XLIFF/PO import, TMX
 export), :mod:`~pipeline.memory.report` (stats, consistency). Only the
 standard library is imported here; rapidfuzz, translate-toolkit and Babel
@@ -19,7 +19,7 @@ are imported by the functions that need them.
 
 from pipeline.memory.database import MEMORY_FILE, open_memory, rebuilding
 from pipeline.memory.interchange import ImportedFile, export_tmx, import_files, resolve_language
-from pipeline.memory.lookup import (
+from pipeline.memory.matching import (
     COMMENT_PREFIX,
     DEFAULT_MIN_SCORE,
     Match,

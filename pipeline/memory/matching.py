@@ -13,8 +13,8 @@ For each sentence of a batch, the first of these that exists is returned:
 Similarity is rapidfuzz's ``fuzz.ratio`` on the keys: the Indel
 (insertions/deletions) similarity of the two character strings,
 ``100 × (1 − distance / (len(a) + len(b)))``. It is the measure behind
-msgmerge's fuzzy matches and the pipeline's own catalog merge
-(``difflib.SequenceMatcher.ratio`` computes the same quantity, approximately),
+msgmerge's fuzzy matches and of the pipeline's own catalog merge
+(``difflib.SequenceMatcher.ratio`` gives the same figure on similar sentences),
 so "87 %" means here what it means in a ``#| msgid`` suggestion: one
 changed word in a 12-word sentence scores about 90, a changed number in a
 long sentence 97 or more, "Thank you." against "Thank you!" 90, two
@@ -24,15 +24,17 @@ inflections ("Ally"/"Allies") as much as a different word; translators
 correcting a suggestion edit characters, not tokens. Scores are rounded
 down, so a 75 % threshold never lets a 74.6 % match through.
 
-Fuzzy candidates come from the word index, never from a scan: the query's
-rarest words (by how many memory sentences contain each, at most
-:data:`MAX_INDEX_WORDS` of them and :data:`POSTINGS_BUDGET` index entries in
-all) vote for the sentences containing them, and the
-:data:`MAX_CANDIDATES` sentences with most votes are scored. A sentence
-similar enough to be a 75 % match shares most of its words, rare ones
-included; a query made only of very common words ("Thank you very much.")
-reads instead the sentences containing all of them (an AND query answered
-by SQLite's index, stopped after :data:`MAX_CANDIDATES`).
+Fuzzy candidates come from the word index (FTS5, see
+:mod:`pipeline.memory.database`), never from a scan, and at most
+:data:`MAX_CANDIDATES` are read and scored per sentence. A sentence similar
+enough to be a 75 % match shares most of its words, rare ones included, so
+the index is asked for the sentences holding at least two of the query's
+rarest words: as many of its :data:`MAX_INDEX_WORDS` rarest words as keep
+the expected number of *unrelated* sentences holding two of them by chance
+(from each word's document frequency) under half of :data:`MAX_CANDIDATES`.
+If none of those scores high enough, a second query covers the similar
+sentence whose rarest words are the edited ones: sentences holding all of
+the next rarest words. Both are answered inside SQLite.
 rapidfuzz (C++) is imported only when a fuzzy lookup runs.
 """
 
@@ -40,7 +42,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
@@ -51,7 +53,6 @@ from pipeline.memory.text import index_words, neighbour_hash, sentence_key
 
 DEFAULT_MIN_SCORE = 75
 MAX_INDEX_WORDS = 6  # rarest words of a query whose index entries are read
-POSTINGS_BUDGET = 20_000  # index entries (segment ids) read per query, at most
 MAX_CANDIDATES = 100  # memory sentences scored per query, at most
 COMMENT_PREFIX = "translation memory: "
 
@@ -131,6 +132,7 @@ class _Search:
         self.source_language = source
         self.target_language = target
         self.min_score = min_score
+        self._segment_count: int | None = None
 
     def match(self, query: Query) -> Match | None:
         key = sentence_key(query.source)
@@ -189,12 +191,20 @@ class _Search:
     # -- fuzzy -------------------------------------------------------------
 
     def _fuzzy(self, key: str) -> Match | None:
+        """The best match among the candidates of the first tier that has one."""
+        seen: set[int] = set()
+        for ids in self._candidate_tiers(key):
+            candidates = self._scorable([i for i in ids if i not in seen])
+            seen.update(ids)
+            match = self._best(key, candidates)
+            if match is not None:
+                return match
+        return None
+
+    def _best(self, key: str, candidates: dict[int, tuple[str, str | None]]) -> Match | None:
         from rapidfuzz import fuzz, process
 
         assert self.min_score is not None
-        candidates = self._candidates(key)
-        if not candidates:
-            return None
         scored = process.extract(
             key,
             {segment_id: stored for segment_id, (stored, _) in candidates.items()},
@@ -202,10 +212,7 @@ class _Search:
             score_cutoff=self.min_score,
             limit=None,
         )
-        best = max(
-            ((math.floor(score), segment_id) for _, score, segment_id in scored),
-            default=None,
-        )
+        best = max(((math.floor(s), segment_id) for _, s, segment_id in scored), default=None)
         if best is None or best[0] < self.min_score:
             return None
         score, segment_id = best
@@ -215,11 +222,18 @@ class _Search:
         origin = self._origin(unit_id)
         return Match(target, MatchKind.FUZZY, score, origin, text or stored, len(units))
 
-    def _candidates(self, key: str) -> dict[int, tuple[str, str | None]]:
-        """Up to MAX_CANDIDATES segments (id → key, text) likely to be similar to ``key``."""
+    def _candidate_tiers(self, key: str) -> Iterator[list[int]]:
+        """Candidate segment ids, in two tiers (the second is read only if the first fails).
+
+        1. Sentences with at least two of the query's rarest words: as many
+           words (up to MAX_INDEX_WORDS) as keep the expected number of
+           unrelated sentences sharing two of them by chance under half of
+           MAX_CANDIDATES; three, four… of them while that is too many.
+        2. Sentences with all of the next rarest words, as few as make chance
+           matches rare: the similar sentence whose two rarest words are
+           the ones that were edited.
+        """
         words = index_words(key)
-        if not words:
-            return {}
         frequency = dict(
             self.db.execute(
                 f"SELECT word, segments FROM words WHERE word IN ({','.join('?' * len(words))})",
@@ -227,25 +241,35 @@ class _Search:
             )
         )
         known = sorted((w for w in words if w in frequency), key=frequency.__getitem__)
-        rare = known[:MAX_INDEX_WORDS]
-        while len(rare) > 2 and sum(frequency[w] for w in rare) > POSTINGS_BUDGET:
-            rare.pop()
-        ids: list[int] = []
-        if len(rare) >= 2:
-            ids = self._sharing(rare)
-        if len(rare) < 2 and known:
-            every = _all_of(known[:MAX_INDEX_WORDS])
-            ids = list(dict.fromkeys([*ids, *self._segments_with(every)]))
-        return self._scorable(ids[:MAX_CANDIDATES])
+        if len(known) < 2:
+            yield self._segments_with(_all_of(known)) if known else []
+            return
+        if self._segment_count is None:
+            self._segment_count = self.db.execute("SELECT max(id) FROM segments").fetchone()[0]
+        total, few = max(self._segment_count or 1, 1), MAX_CANDIDATES / 2
+        rare = known[:2]
+        for word in known[2:MAX_INDEX_WORDS]:
+            if _chance([frequency[w] for w in (*rare, word)], 2, total) > few:
+                break
+            rare.append(word)
+        yield self._sharing(rare, 2)
+        rest = known[2:]
+        if rest:
+            group = rest[:1]
+            for word in rest[1:MAX_INDEX_WORDS]:
+                if _chance([frequency[w] for w in group], len(group), total) <= few:
+                    break
+                group.append(word)
+            yield self._segments_with(_all_of(group))
 
-    def _sharing(self, rare: list[str]) -> list[int]:
-        """Segments with at least two of the ``rare`` words (three, four… while too many)."""
+    def _sharing(self, words: list[str], least: int) -> list[int]:
+        """Segments with at least ``least`` of ``words`` (one more, while too many)."""
         ids: list[int] = []
-        for size in range(2, len(rare) + 1):
-            groups = itertools.combinations(rare, size)
+        for size in range(least, len(words) + 1):
+            groups = itertools.combinations(words, size)
             found = self._segments_with(" OR ".join(f"({_all_of(g)})" for g in groups))
             if len(found) < MAX_CANDIDATES:
-                return list(dict.fromkeys([*found, *ids]))
+                return list(dict.fromkeys([*found, *ids]))[:MAX_CANDIDATES]
             ids = found
         return ids
 
@@ -270,6 +294,13 @@ class _Search:
             [*ids, self.source_language, self.target_language],
         )
         return {segment_id: (stored, text) for segment_id, stored, text in rows}
+
+
+def _chance(frequencies: list[int], least: int, total: int) -> float:
+    """About how many of ``total`` unrelated sentences hold ``least`` of words this frequent."""
+    return total * sum(
+        math.prod(f / total for f in group) for group in itertools.combinations(frequencies, least)
+    )
 
 
 def _all_of(words: Sequence[str]) -> str:
