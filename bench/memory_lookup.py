@@ -20,12 +20,14 @@ kind:
 * near: memory sentences with one to three words changed (fuzzy matches);
 * none: new sentences (the fuzzy search finds nothing at 75 %).
 
-It prints the build time, the file size, p50/p95/max per sentence for each
-kind, the time per sentence when all queries go in one batch call (what a
-run does), and the recall of the indexed fuzzy search against an exhaustive
-rapidfuzz scan of every sentence of the memory (on up to 100 near queries):
-how often it found a match as good as the best one, and how often it found
-some match at or above the threshold when one exists.
+It prints the build time (wall and CPU), the file size, p50/p95/max per
+sentence for each kind (wall and CPU: the machine is shared, so the load
+average and the kernel's CPU pressure are printed beside them), the time per
+sentence when all queries go in one batch call (what a run does), and the
+recall of the indexed fuzzy search against an exhaustive rapidfuzz scan of
+every sentence of the memory (on up to 100 near queries): how often it found
+some match at or above the threshold when one exists, and how often one as
+good as the best.
 """
 
 from __future__ import annotations
@@ -122,9 +124,9 @@ class SentenceMaker:
             yield sentence
 
 
-def build(path: Path, sentences: Sequence[str]) -> float:
-    """Sync the sentences as catalogs of CATALOG_SIZE reviewed entries; return seconds."""
-    start = time.perf_counter()
+def build(path: Path, sentences: Sequence[str]) -> tuple[float, float]:
+    """Sync the sentences as catalogs of CATALOG_SIZE reviewed entries; wall and CPU seconds."""
+    start, start_cpu = time.perf_counter(), time.process_time()
     with open_memory(path) as memory:
         for number, first in enumerate(range(0, len(sentences), CATALOG_SIZE)):
             chunk = sentences[first : first + CATALOG_SIZE]
@@ -140,7 +142,7 @@ def build(path: Path, sentences: Sequence[str]) -> float:
             ]
             sync_catalog(memory, f"doc-{number:05d}.po", "en", "fr", entries, f"v1-{number}")
         memory.optimize()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - start_cpu
 
 
 def timed_lookups(path: Path, queries: Sequence[str]) -> tuple[list[float], list[float], list]:
@@ -181,6 +183,16 @@ def recall(
     return exists, found, best
 
 
+def pressure() -> str:
+    """The load average and the kernel's CPU pressure (share of time tasks waited for a CPU)."""
+    load = f"load {os.getloadavg()[0]:.1f}"
+    try:
+        line = Path("/proc/pressure/cpu").read_text().split("\n")[0]
+    except OSError:
+        return load
+    return f"{load}, CPU pressure avg10 {line.split('avg10=')[1].split()[0]} %"
+
+
 def percentiles(times: Sequence[float]) -> str:
     ms = sorted(t * 1000 for t in times)
     p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
@@ -191,10 +203,11 @@ def run(size: int, query_count: int, directory: Path) -> None:
     maker = SentenceMaker()
     sentences = list(maker.corpus(size))
     path = directory / f"memory-{size}.sqlite3"
-    seconds = build(path, sentences)
+    seconds, cpu = build(path, sentences)
     mib = os.path.getsize(path) / 2**20
     print(
-        f"\n{size:,} units: built in {seconds:.1f} s ({size / seconds:,.0f} units/s), {mib:.1f} MiB"
+        f"\n{size:,} units: built in {seconds:.1f} s ({cpu:.1f} s CPU, "
+        f"{size / cpu:,.0f} units per CPU second), {mib:.1f} MiB   [{pressure()}]"
     )
 
     pick = random.Random(2)
@@ -213,7 +226,7 @@ def run(size: int, query_count: int, directory: Path) -> None:
         print(f"  {'':5} CPU  {percentiles(cpu)}")
     wall, cpu, _ = timed_lookups(path, near + none)
     print(f"  fuzzy (near+none) wall {percentiles(wall)}")
-    print(f"  fuzzy (near+none) CPU  {percentiles(cpu)}")
+    print(f"  fuzzy (near+none) CPU  {percentiles(cpu)}   [{pressure()}]")
     every = exact + near + none
     print(f"  one batch of {len(every)}: {batch_time(path, every) * 1000:.2f} ms per sentence")
     sample = min(100, query_count)
@@ -230,7 +243,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=150)
     parser.add_argument("--keep", action="store_true", help="keep the memories built")
     args = parser.parse_args()
-    print(f"CPUs: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")
+    print(f"CPUs: {os.cpu_count()}, {pressure()}")
     tmp = tempfile.mkdtemp(prefix="memory-bench-")
     try:
         for size in (int(s) for s in args.sizes.split(",")):
@@ -242,7 +255,7 @@ def main() -> None:
             for path in Path(tmp).iterdir():
                 path.unlink()
             os.rmdir(tmp)
-    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print(f"after: {pressure()}")
 
 
 if __name__ == "__main__":

@@ -117,7 +117,7 @@ def open_memory(path: Path, clock: Callable[[], float] = time.time) -> Translati
 
 
 def _check_header(path: Path) -> None:
-    """Refuse a file that is not SQLite before SQLite touches it (it would overwrite it)."""
+    """Refuse a file that is not SQLite before SQLite opens it, and leave the file as it is."""
     try:
         with open(path, "rb") as f:
             head = f.read(len(_SQLITE_MAGIC))

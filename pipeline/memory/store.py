@@ -116,7 +116,8 @@ class TranslationMemory:
             self.db.execute("COMMIT")
         except BaseException:
             self._word_counts.clear()
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:  # SQLite ends it itself after some errors
+                self.db.execute("ROLLBACK")
             raise
 
     # -- files -------------------------------------------------------------
@@ -168,12 +169,14 @@ class TranslationMemory:
         occurrences = []
         segments: dict[tuple[str, str], tuple[int, str]] = {}
         for row in rows:
+            if not row.target:
+                continue
             segment = segments.get((row.source_language, row.source))
             if segment is None:
                 segment = self._segment(row.source_language, row.source)
                 segments[(row.source_language, row.source)] = segment
-            if segment[1] == "" or not row.target:
-                continue
+            if not segment[1]:
+                continue  # an empty or blank source
             unit_id = self._unit(segment[0], row.target_language, row.target, now)
             added = before.get(unit_id, now)
             occurrences.append(
