@@ -30,6 +30,14 @@ if TYPE_CHECKING:
 GENERATOR = f"transcript-pipeline {__version__}"
 _PO_DATE_FORMAT = "%Y-%m-%d %H:%M%z"
 
+MessageKey = tuple[str | None, str]
+"""What identifies a message in gettext: (msgctxt, msgid). msgid_plural is not part of it."""
+
+
+def message_key(entry: polib.POEntry) -> MessageKey:
+    """The entry's identity, as msgmerge and msgfmt see it: (msgctxt, msgid)."""
+    return (entry.msgctxt, entry.msgid)
+
 
 @dataclass(frozen=True)
 class LoadedCatalog:
@@ -168,11 +176,11 @@ def _check_duplicates(po: polib.POFile, path: Path) -> None:
     polib's own ``check_for_duplicates`` scans the catalog for every entry it
     parses, quadratic in the catalog: 24 s of a 43 s run on a 1.5 MB transcript.
     """
-    seen: set[tuple[str | None, str]] = set()
+    seen: set[MessageKey] = set()
     for entry in po:
         if entry.obsolete:
             continue
-        key = (entry.msgctxt, entry.msgid)
+        key = message_key(entry)
         if key in seen:
             raise UserError(
                 f"{path}:{entry.linenum}: duplicate message definition {entry.msgid[:60]!r}; "
