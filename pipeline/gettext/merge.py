@@ -23,8 +23,7 @@ the plain entry of the same msgid are two messages, and a plural entry
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from pipeline.gettext.catalog import (
@@ -35,6 +34,7 @@ from pipeline.gettext.catalog import (
     plural_forms,
     po_date,
 )
+from pipeline.gettext.fuzzy import FUZZY_THRESHOLD, FuzzyIndex, similarity
 from pipeline.gettext.states import (
     MACHINE_PREFIX,
     STATE_RANK,
@@ -49,7 +49,14 @@ from pipeline.gettext.states import (
 if TYPE_CHECKING:
     import polib
 
-FUZZY_THRESHOLD = 0.6  # msgmerge's FUZZY_THRESHOLD: fstrcmp similarity of old and new msgid
+__all__ = [
+    "FUZZY_THRESHOLD",
+    "CompendiumLookup",
+    "FuzzyMatcher",
+    "merge",
+    "new_catalog",
+    "similarity",
+]
 
 
 def new_catalog(template: polib.POFile, language: str) -> polib.POFile:
@@ -94,18 +101,17 @@ def merge(
         new_catalog(template, language) if existing is None else _updated_header(existing, template)
     )
     old = _OldEntries(existing, template)
-    matcher = FuzzyMatcher(old.pool)
+    known = [_best_known(old.exact(tentry), tentry, compendium) for tentry in template]
+    unknown = [tentry for tentry, previous in zip(template, known, strict=True) if previous is None]
+    suggestions = iter(FuzzyMatcher(old.pool).best_many(unknown))  # one search for all
     consumed: set[MessageKey] = set()
-    for tentry in template:
+    for tentry, previous in zip(template, known, strict=True):
         entry = _from_template(tentry)
-        previous = _best_known(old.exact(tentry), tentry, compendium)
         if previous is not None:
             _carry_translation(entry, previous)
-        else:
-            match = matcher.best(tentry.msgid, tentry.msgctxt)
-            if match is not None:
-                _carry_suggestion(entry, match)
-                consumed.add(message_key(match))
+        elif (match := next(suggestions)) is not None:
+            _carry_suggestion(entry, match)
+            consumed.add(message_key(match))
         po.append(entry)
 
     for entry in old.unmatched:
@@ -258,28 +264,26 @@ def _as_obsolete(old: polib.POEntry) -> polib.POEntry:
 
 
 class FuzzyMatcher:
-    """Finds the old entry most similar to a new msgid (msgmerge's fuzzy search)."""
+    """msgmerge's fuzzy search over old entries (see :mod:`pipeline.gettext.fuzzy`).
+
+    One old entry may be the suggestion of several new ones, as in msgmerge.
+    """
 
     def __init__(self, candidates: Sequence[polib.POEntry]) -> None:
         self._candidates = list(candidates)
 
+    def best_many(self, entries: Sequence[polib.POEntry]) -> list[polib.POEntry | None]:
+        """For each entry, the candidate most similar to its msgid (≥ FUZZY_THRESHOLD), or None."""
+        if not self._candidates or not entries:
+            return [None] * len(entries)
+        index = FuzzyIndex(
+            [e.msgid for e in self._candidates], [e.msgctxt for e in self._candidates]
+        )
+        found = index.best_many([e.msgid for e in entries], [e.msgctxt for e in entries])
+        return [None if i is None else self._candidates[i] for i in found]
+
     def best(self, msgid: str, msgctxt: str | None = None) -> polib.POEntry | None:
         """The candidate most similar to ``msgid``, if at least FUZZY_THRESHOLD similar."""
-        return best_fuzzy_match(msgid, self._candidates)
+        import polib
 
-
-def similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
-def best_fuzzy_match(msgid: str, candidates: Iterable[polib.POEntry]) -> polib.POEntry | None:
-    """The candidate most similar to ``msgid``, if at least FUZZY_THRESHOLD similar."""
-    best, best_score = None, FUZZY_THRESHOLD
-    for candidate in candidates:
-        matcher = difflib.SequenceMatcher(None, msgid, candidate.msgid, autojunk=False)
-        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
-            continue
-        score = matcher.ratio()
-        if score >= best_score:
-            best, best_score = candidate, score
-    return best
+        return self.best_many([polib.POEntry(msgid=msgid, msgctxt=msgctxt)])[0]
