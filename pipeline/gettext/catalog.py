@@ -1,8 +1,10 @@
 """Catalog files: where POT/PO files live, their headers, and reading and writing them.
 
-* :func:`load_catalog` reads a PO/POT file and refuses (one line naming file and
-  line) what would make us misread it: a syntax error, a duplicate message, a
-  charset other than UTF-8, another language's header.
+* :func:`load_catalog` reads a PO/POT file with gettext's string syntax
+  (:mod:`pipeline.gettext.po_read`) and refuses (one line naming file and
+  line) what would make us misread it: a syntax error, an invalid escape, a
+  NUL in a string, a duplicate message, a charset other than UTF-8, another
+  language's header.
 * :func:`save_catalog` writes atomically, in ``msgcat``'s layout
   (:mod:`pipeline.gettext.po_format`), and refuses to overwrite a file that a
   translator saved in an editor while the run was working.
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import __version__
 from pipeline.errors import UserError
+from pipeline.gettext.po_read import parse_po
 
 if TYPE_CHECKING:
     import polib
@@ -116,32 +119,12 @@ def language_team(language: str) -> str:
 # Loading and saving
 
 
-_PO_LINE_RE = re.compile(
-    r"^(?:(?:#~\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"
-    r'"(?:[^"\\]|\\.)*"\s*$'
-    r"|^\s*$|^#.*$"
-)
-
-
-def _check_syntax(text: str, path: Path) -> None:
-    """Reject malformed lines (an editor crash, a bad merge) with the line number.
-
-    polib tolerates some broken files (an unterminated string) and reads
-    them wrongly; refusing them keeps the translator's file untouched.
-    """
-    for number, line in enumerate(text.splitlines(), 1):
-        if not _PO_LINE_RE.match(line):
-            raise UserError(f"{path}:{number}: PO syntax error: {line[:60]!r}; fix the file first")
-
-
 def load_catalog(path: Path, language: str | None = None) -> LoadedCatalog | None:
     """Read a PO/POT file; None if it does not exist.
 
     Refuses (UserError naming file and line) a syntax error, a charset other
     than UTF-8, or a Language header naming another language than ``language``.
     """
-    import polib
-
     path = Path(path)
     if path.is_dir():
         raise UserError(f"{path}: is a directory, expected a PO file")
@@ -156,15 +139,7 @@ def load_catalog(path: Path, language: str | None = None) -> LoadedCatalog | Non
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise UserError(f"{path}:{line}: not UTF-8; only UTF-8 PO files are supported") from None
-    _check_syntax(text, path)
-    try:
-        po = polib.pofile(text, wrapwidth=79)
-    except (OSError, ValueError) as exc:
-        match = re.search(r"\(line (\d+)\)", str(exc))
-        where = f"{path}:{match.group(1)}" if match else str(path)
-        raise UserError(
-            f"{where}: cannot read PO file: {str(exc).split(':')[-1].strip()}"
-        ) from None
+    po = parse_po(text, path)
     _check_duplicates(po, path)
     _check_header(po, path, language)
     return LoadedCatalog(po, path, hashlib.sha256(data).hexdigest())
