@@ -98,7 +98,9 @@ def merge(
     never replaced.
     """
     po = (
-        new_catalog(template, language) if existing is None else _updated_header(existing, template)
+        new_catalog(template, language)
+        if existing is None
+        else _updated_header(existing, template, language)
     )
     old = _OldEntries(existing, template)
     known = [_best_known(old.exact(tentry), tentry, compendium) for tentry in template]
@@ -172,13 +174,20 @@ def _from_template(tentry: polib.POEntry) -> polib.POEntry:
     )
 
 
-def _updated_header(existing: polib.POFile, template: polib.POFile) -> polib.POFile:
-    """Keep the translator's header (Last-Translator, X-Generator of their editor …)."""
+def _updated_header(existing: polib.POFile, template: polib.POFile, language: str) -> polib.POFile:
+    """Keep the translator's header (Last-Translator, X-Generator of their editor …).
+
+    Fields it lacks are added as a new catalog has them: a hand-made PO file
+    without a header gets a complete one (Content-Type, Language, Plural-Forms …).
+    """
     import polib
 
     po = polib.POFile(wrapwidth=79)
     po.header = existing.header
     po.metadata = dict(existing.metadata)
+    for name, value in new_catalog(template, language).metadata.items():
+        if not po.metadata.get(name, "").strip():  # absent, or a template's empty Language
+            po.metadata[name] = value
     po.metadata_is_fuzzy = existing.metadata_is_fuzzy
     po.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", "")
     return po
