@@ -282,3 +282,11 @@ def test_language_header_is_compared_as_normalised_codes(tmp_path: Path) -> None
         catalog.load_catalog(path, "fr-CA")
     assert catalog.plural_forms("FR") == catalog.plural_forms("fr")
     assert catalog.language_team("pt-br") == "Portuguese (Brazil)"
+
+
+def test_template_comparison_sees_context_and_plural() -> None:
+    a, b, c = _template("A."), _template("A."), _template("A.")
+    assert template.same_entries(a, b)
+    b[0].msgctxt = "menu"
+    c[0].msgid_plural = "As."
+    assert not template.same_entries(a, b) and not template.same_entries(a, c)
