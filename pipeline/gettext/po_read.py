@@ -47,6 +47,8 @@ _STRING_LINE = re.compile(
     r'"(?P<body>(?:[^"\\]|\\.)*)"[ \t]*'
 )
 _BLANK_OR_COMMENT = re.compile(r"[ \t]*|#.*")
+_VALID_LINE = re.compile(f"{_STRING_LINE.pattern}|{_BLANK_OR_COMMENT.pattern}")
+_POLIB_ESCAPE = re.compile(r'\\[ntrvbf"\\]')  # the escapes polib's unescape knows
 _ESCAPE = re.compile(r'\\(?:([abfnrtv"\\])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.?))', re.DOTALL)
 _C_ESCAPES = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, '"': 34, "\\": 92}
 _POLIB_ESCAPES = str.maketrans(
@@ -98,20 +100,33 @@ class _Reader:
     """Rewrites a PO text so that polib reads gettext's strings exactly."""
 
     def __init__(self, text: str, where: str) -> None:
-        self.lines = [line.removesuffix("\r") for line in text.split("\n")]
+        self.text = text.replace("\r\n", "\n")
+        self.lines = self.text.split("\n")
         self.where = where
         self.placeholders: dict[str, str] = {}  # line-breaking character -> stand-in
 
     def prepare(self) -> str:
+        """The text to give polib."""
+        if not _needs_rewriting(self.text):  # nearly every file: only check its lines
+            for number, line in enumerate(self.lines, 1):
+                if not _VALID_LINE.fullmatch(line):
+                    self._syntax_error(number, line)
+            return self.text
+        return self._rewritten()
+
+    def _syntax_error(self, number: int, line: str) -> None:
+        where = f"{self.where}:{number}"
+        raise UserError(f"{where}: PO syntax error: {line[:60]!r}; fix the file first")
+
+    def _rewritten(self) -> str:
+        """The text with each string polib would misread rewritten (line numbers kept)."""
         out: list[str] = []
         current: _Field | None = None
         for number, line in enumerate(self.lines, 1):
             match = _STRING_LINE.fullmatch(line)
             if match is None:
                 if not _BLANK_OR_COMMENT.fullmatch(line):
-                    raise UserError(
-                        f"{self.where}:{number}: PO syntax error: {line[:60]!r}; fix the file first"
-                    )
+                    self._syntax_error(number, line)
                 out += self._flush(current)
                 current = None
                 out.append(line)
@@ -132,8 +147,8 @@ class _Reader:
         """The lines of one string, rewritten when it holds escapes polib would misread."""
         if string is None:
             return []
-        if not any("\\" in body for _, body, _ in string.lines):
-            for number, body, _ in string.lines:
+        if all(_polib_reads(body) for _, body, _ in string.lines):
+            for number, body, _ in string.lines:  # polib reads these lines right
                 self._check_characters(body, number)
             return [line for _, _, line in string.lines]
         escaped = self._decode(string).translate(_POLIB_ESCAPES)
@@ -188,6 +203,20 @@ class _Reader:
         for char, reason in _FORBIDDEN.items():
             if char in body:
                 raise UserError(f"{self.where}:{number}: the string holds {reason}; remove it")
+
+
+def _needs_rewriting(text: str) -> bool:
+    """May polib misread ``text``: escapes it does not know, NUL, U+0004, line separators?"""
+    return (
+        not _polib_reads(text)
+        or any(char in text for char in _FORBIDDEN)
+        or any(char in text for char in _SPLITTERS)
+    )
+
+
+def _polib_reads(body: str) -> bool:
+    """Does polib unescape this string body as gettext does (only escapes it knows)?"""
+    return "\\" not in body or "\\" not in _POLIB_ESCAPE.sub("", body)
 
 
 def _placeholders(text: str) -> dict[str, str]:
