@@ -189,3 +189,104 @@ def test_duplicate_message_is_refused_with_its_line(tmp_path: Path) -> None:
     with pytest.raises(UserError, match=r"fr\.po:12: duplicate message definition 'Hello\.'"):
         catalog.load_catalog(path, "fr")
     assert path.read_text(encoding="utf-8") == text
+
+
+# --------------------------------------------------------------------------
+# Headers, duplicates and language codes (issue #12, "small things")
+# --------------------------------------------------------------------------
+_HEADER = (
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n"Language: fr\\n"\n\n'
+)
+
+
+def _msgfmt_check(path: Path) -> None:
+    result = subprocess.run(
+        ["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_ascii_and_template_charsets_are_read_as_msgfmt_reads_them(tmp_path: Path) -> None:
+    path = tmp_path / "fr.po"
+    for charset in ("ASCII", "US-ASCII", "CHARSET"):
+        path.write_text(_HEADER.format(charset=charset) + 'msgid "A."\nmsgstr "Un."\n')
+        assert catalog.load_catalog(path, "fr").po[0].msgstr == "Un."
+    # CHARSET, like msgfmt, also with UTF-8 text; ASCII only while the file is ASCII
+    path.write_text(_HEADER.format(charset="CHARSET") + 'msgid "A."\nmsgstr "Été."\n')
+    assert catalog.load_catalog(path, "fr").po[0].msgstr == "Été."
+    path.write_text(_HEADER.format(charset="ASCII") + 'msgid "A."\nmsgstr "Été."\n')
+    with pytest.raises(UserError, match=r"fr\.po:7: not ASCII, but the header says charset"):
+        catalog.load_catalog(path, "fr")
+
+
+def test_non_ascii_text_in_an_ascii_catalog_is_saved_as_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "fr.po"
+    path.write_text(_HEADER.format(charset="ASCII") + 'msgid "A."\nmsgstr ""\n')
+    loaded = catalog.load_catalog(path, "fr")
+    loaded.po[0].msgstr = "Été."
+    catalog.save_catalog(loaded.po, path, loaded.fingerprint)
+    assert "charset=UTF-8" in path.read_text(encoding="utf-8")
+    _msgfmt_check(path)
+
+
+def test_nul_in_a_msgstr_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "fr.po"
+    text = _HEADER.format(charset="UTF-8") + 'msgid "A."\nmsgstr "Un\\0."\n'
+    path.write_text(text)
+    with pytest.raises(UserError, match=r"fr\.po:7: the string holds a NUL character"):
+        catalog.load_catalog(path, "fr")
+    assert path.read_text() == text
+
+
+def test_hand_made_catalog_without_header_gets_a_complete_one(tmp_path: Path) -> None:
+    path = tmp_path / "fr.po"
+    path.write_text('msgid "A."\nmsgstr "Un."\n', encoding="utf-8")
+    loaded = catalog.load_catalog(path, "fr")
+    merged = merge.merge(_template("A."), loaded.po, "fr")
+    catalog.save_catalog(merged, path, loaded.fingerprint)
+    again = catalog.load_catalog(path, "fr").po
+    for field in ("Content-Type", "Language", "Plural-Forms", "Language-Team", "MIME-Version"):
+        assert again.metadata.get(field), field
+    assert again.metadata["Language"] == "fr" and again[0].msgstr == "Un."
+    _msgfmt_check(path)
+
+
+@pytest.mark.parametrize(
+    ("entries", "line"),
+    [
+        ('#~ msgid "Gone."\n#~ msgstr "Parti."\n\n#~ msgid "Gone."\n#~ msgstr "Disparu."\n', 9),
+        ('msgid "Gone."\nmsgstr "Parti."\n\n#~ msgid "Gone."\n#~ msgstr "Disparu."\n', 9),
+    ],
+)
+def test_duplicate_obsolete_entries_are_refused_as_gettext_does(
+    tmp_path: Path, entries: str, line: int
+) -> None:
+    """msgfmt, msgcat and msgmerge refuse them; merging would have dropped one silently."""
+    path = tmp_path / "fr.po"
+    text = _HEADER.format(charset="UTF-8") + entries
+    path.write_text(text, encoding="utf-8")
+    assert subprocess.run(["msgfmt", "-o", "/dev/null", str(path)]).returncode != 0
+    with pytest.raises(
+        UserError, match=rf"fr\.po:{line}: duplicate message definition 'Gone\.' \(first .* 6\)"
+    ):
+        catalog.load_catalog(path, "fr")
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_language_header_is_compared_as_normalised_codes(tmp_path: Path) -> None:
+    path = tmp_path / "fr.po"
+    path.write_text(_HEADER.format(charset="UTF-8").replace("fr", "fr_FR"))
+    for code in ("fr-FR", "fr_fr", "FR-fr"):
+        assert catalog.load_catalog(path, code) is not None
+    with pytest.raises(UserError, match="Language: fr_FR"):
+        catalog.load_catalog(path, "fr-CA")
+    assert catalog.plural_forms("FR") == catalog.plural_forms("fr")
+    assert catalog.language_team("pt-br") == "Portuguese (Brazil)"
+
+
+def test_template_comparison_sees_context_and_plural() -> None:
+    a, b, c = _template("A."), _template("A."), _template("A.")
+    assert template.same_entries(a, b)
+    b[0].msgctxt = "menu"
+    c[0].msgid_plural = "As."
+    assert not template.same_entries(a, b) and not template.same_entries(a, c)

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import UserError
-from pipeline.gettext import po_format
+from pipeline.gettext import po_directives, po_format
 from pipeline.gettext.po_format import format_po, write_po
 
 MSGCAT = shutil.which("msgcat")
@@ -537,7 +537,7 @@ def reference_wrap(
     """
     lines: list[str] = []
     first_line = True
-    inside = po_format._no_break_inside(value, fmt)
+    inside = po_directives.no_break_inside(value, fmt)
     offset = 0
     portions = re.findall(r"[^\n]*\n|[^\n]+", value) or [""]
     for index, portion in enumerate(portions):
@@ -775,3 +775,21 @@ def test_arbitrary_strings_survive_msgcat_and_polib(
         assert_msgcat_fixpoint(text, tmp_path)
     back = read_back(text, tmp_path)
     assert [(e.msgid, e.msgstr, e.flags) for e in back] == [tuple(m) for m in messages]
+
+
+# --------------------------------------------------------------------------
+# The committed Unicode table is what tools/unicode_table.py makes of libunistring
+# --------------------------------------------------------------------------
+def test_unicode_table_is_the_scripts_output() -> None:
+    import importlib.util
+
+    script = Path(__file__).resolve().parent.parent / "tools" / "unicode_table.py"
+    spec = importlib.util.spec_from_file_location("unicode_table_tool", script)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    lib = tool.load_libunistring()
+    if lib is None:
+        pytest.skip("libunistring is not installed: the table cannot be regenerated here")
+    if tool.version(lib) != tool.EXPECTED_VERSION:
+        pytest.skip(f"libunistring {tool.version(lib)}: the committed table is from 1.0")
+    assert tool.generate(lib) == tool.MODULE.read_text(encoding="utf-8")

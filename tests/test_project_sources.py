@@ -20,7 +20,8 @@ def _tree(root: Path, *files: str) -> None:
 
 
 def _settings(root: Path, **sources: object) -> ProjectSettings:
-    settings = ProjectSettings().resolved(root)
+    """Settings as a project file at ``root`` gives them (its roots are the only ones)."""
+    settings = dataclasses.replace(ProjectSettings().resolved(root), file=root / "pipeline.toml")
     if sources:
         roots = tuple(root / r for r in sources.pop("roots", ["."]))  # type: ignore[attr-defined]
         settings = dataclasses.replace(
@@ -104,6 +105,16 @@ def test_same_name_under_two_roots_is_refused(tmp_path: Path) -> None:
 def test_a_file_under_two_roots_is_named_by_the_first(tmp_path: Path) -> None:
     _tree(tmp_path, "archive/2019/x.txt")
     assert _names(_settings(tmp_path, roots=["archive", "archive/2019"])) == ["2019/x"]
+
+
+def test_without_a_project_file_a_path_elsewhere_keeps_the_old_naming(tmp_path: Path) -> None:
+    """No pipeline.toml: a file outside the current directory is named as before (its
+    stem; a directory's files relative to it) rather than refused."""
+    _tree(tmp_path, "here/a.txt", "elsewhere/sub/b.txt", "elsewhere/c.txt")
+    settings = ProjectSettings().resolved(tmp_path / "here")  # no file: the defaults
+    assert [s.name for s in select_sources(settings, [tmp_path / "elsewhere/c.txt"])] == ["c"]
+    names = [s.name for s in select_sources(settings, [tmp_path / "elsewhere"])]
+    assert names == ["c", "sub/b"]
 
 
 def test_files_outside_the_roots_and_missing_roots(tmp_path: Path) -> None:

@@ -1,8 +1,11 @@
 """Catalog files: where POT/PO files live, their headers, and reading and writing them.
 
-* :func:`load_catalog` reads a PO/POT file and refuses (one line naming file and
-  line) what would make us misread it: a syntax error, a duplicate message, a
-  charset other than UTF-8, another language's header.
+* :func:`load_catalog` reads a PO/POT file with gettext's string syntax
+  (:mod:`pipeline.gettext.po_read`) and refuses (one line naming file and
+  line) what would make us misread it: a syntax error, an invalid escape, a
+  NUL in a string, a duplicate message (obsolete ones included), a charset
+  other than UTF-8 (ASCII and a template's CHARSET read as UTF-8), another
+  language's header.
 * :func:`save_catalog` writes atomically, in ``msgcat``'s layout
   (:mod:`pipeline.gettext.po_format`), and refuses to overwrite a file that a
   translator saved in an editor while the run was working.
@@ -23,12 +26,22 @@ from typing import TYPE_CHECKING
 
 from pipeline import __version__
 from pipeline.errors import UserError
+from pipeline.gettext.po_read import parse_po
+from pipeline.text.languages import same_language, spelling
 
 if TYPE_CHECKING:
     import polib
 
 GENERATOR = f"transcript-pipeline {__version__}"
 _PO_DATE_FORMAT = "%Y-%m-%d %H:%M%z"
+
+MessageKey = tuple[str | None, str]
+"""What identifies a message in gettext: (msgctxt, msgid). msgid_plural is not part of it."""
+
+
+def message_key(entry: polib.POEntry) -> MessageKey:
+    """The entry's identity, as msgmerge and msgfmt see it: (msgctxt, msgid)."""
+    return (entry.msgctxt, entry.msgid)
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,7 @@ def plural_forms(language: str) -> str:
     from babel.messages.plurals import get_plural
 
     try:
-        return get_plural(language.replace("-", "_")).plural_forms
+        return get_plural(spelling(language)).plural_forms
     except Exception:  # unknown to Babel: gettext's safe default
         return "nplurals=2; plural=(n != 1);"
 
@@ -87,7 +100,7 @@ def language_team(language: str) -> str:
     from babel import Locale
 
     try:
-        return Locale.parse(language.replace("-", "_")).get_display_name("en") or language
+        return Locale.parse(spelling(language)).get_display_name("en") or language
     except Exception:
         return language
 
@@ -96,31 +109,12 @@ def language_team(language: str) -> str:
 # Loading and saving
 
 
-_PO_LINE_RE = re.compile(
-    r"^(?:(?:#~\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"
-    r'"(?:[^"\\]|\\.)*"\s*$'
-    r"|^\s*$|^#.*$"
-)
-
-
-def _check_syntax(text: str, path: Path) -> None:
-    """Reject malformed lines (an editor crash, a bad merge) with the line number.
-
-    polib tolerates some broken files (an unterminated string) and reads
-    them wrongly; refusing them keeps the translator's file untouched.
-    """
-    for number, line in enumerate(text.splitlines(), 1):
-        if not _PO_LINE_RE.match(line):
-            raise UserError(f"{path}:{number}: PO syntax error: {line[:60]!r}; fix the file first")
-
-
 def load_catalog(path: Path, language: str | None = None) -> LoadedCatalog | None:
     """Read a PO/POT file; None if it does not exist.
 
     Refuses (UserError naming file and line) a syntax error, a charset other
     than UTF-8, or a Language header naming another language than ``language``.
     """
-    import polib
 
     path = Path(path)
     if path.is_dir():
@@ -136,57 +130,90 @@ def load_catalog(path: Path, language: str | None = None) -> LoadedCatalog | Non
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise UserError(f"{path}:{line}: not UTF-8; only UTF-8 PO files are supported") from None
-    _check_syntax(text, path)
-    try:
-        po = polib.pofile(text, wrapwidth=79)
-    except (OSError, ValueError) as exc:
-        match = re.search(r"\(line (\d+)\)", str(exc))
-        where = f"{path}:{match.group(1)}" if match else str(path)
-        raise UserError(
-            f"{where}: cannot read PO file: {str(exc).split(':')[-1].strip()}"
-        ) from None
+    po = parse_po(text, path)
     _check_duplicates(po, path)
-    _check_header(po, path, language)
+    _check_header(po, path, language, text)
     return LoadedCatalog(po, path, hashlib.sha256(data).hexdigest())
 
 
 def _check_duplicates(po: polib.POFile, path: Path) -> None:
-    """Refuse a message defined twice (as msgfmt does), naming the second definition's line.
+    """Refuse a message defined twice, naming both lines, as msgfmt and msgmerge do.
 
-    polib's own ``check_for_duplicates`` scans the catalog for every entry it
-    parses, quadratic in the catalog: 24 s of a 43 s run on a 1.5 MB transcript.
+    Obsolete (``#~``) entries count: gettext refuses two of one (msgctxt,
+    msgid), obsolete or not, and merging would otherwise have to drop one
+    silently. (``msguniq`` is gettext's tool to combine them.) polib's own
+    ``check_for_duplicates`` scans the catalog for every entry it parses,
+    quadratic in the catalog: 24 s of a 43 s run on a 1.5 MB transcript.
     """
-    seen: set[tuple[str | None, str]] = set()
+    first_line: dict[MessageKey, int] = {}
     for entry in po:
-        if entry.obsolete:
-            continue
-        key = (entry.msgctxt, entry.msgid)
-        if key in seen:
+        key = message_key(entry)
+        if key in first_line:
             raise UserError(
-                f"{path}:{entry.linenum}: duplicate message definition {entry.msgid[:60]!r}; "
-                "remove one of them first"
+                f"{path}:{entry.linenum}: duplicate message definition {entry.msgid[:60]!r} "
+                f"(first defined at line {first_line[key]}); remove one of them first "
+                "(msguniq merges them)"
             )
-        seen.add(key)
+        first_line[key] = entry.linenum
 
 
-def _check_header(po: polib.POFile, path: Path, language: str | None) -> None:
-    content_type = po.metadata.get("Content-Type", "text/plain; charset=UTF-8")
-    charset = re.search(r"charset=([\w.-]+)", content_type)
-    if charset and charset.group(1).lower().replace("_", "-") not in ("utf-8", "utf8", "charset"):
+_UTF8_NAMES = ("utf-8", "utf8")
+_ASCII_NAMES = ("ascii", "us-ascii", "ansi-x3.4-1968")
+_PLACEHOLDER_CHARSET = "charset"  # a fresh POT's "charset=CHARSET"
+
+
+def declared_charset(po: polib.POFile) -> str | None:
+    """The charset of the Content-Type header as written; None when absent."""
+    found = re.search(r"charset=([^\s;]+)", po.metadata.get("Content-Type", ""))
+    return found.group(1) if found else None
+
+
+def _charset_key(po: polib.POFile) -> str | None:
+    """declared_charset() lower-case with ``-``, for comparisons."""
+    charset = declared_charset(po)
+    return charset.lower().replace("_", "-") if charset else None
+
+
+def _check_header(po: polib.POFile, path: Path, language: str | None, text: str) -> None:
+    """Refuse a charset we cannot honour and a Language header of another language.
+
+    As msgfmt: UTF-8 and CHARSET (a fresh template's placeholder) read as
+    UTF-8; ASCII is accepted while the file is ASCII.
+    """
+    charset = _charset_key(po)
+    if charset in _ASCII_NAMES and not text.isascii():
+        line = next(n for n, t in enumerate(text.split("\n"), 1) if not t.isascii())
         raise UserError(
-            f"{path}:1: header says charset={charset.group(1)}; convert it to UTF-8 "
+            f"{path}:{line}: not ASCII, but the header says charset=ASCII; "
+            "change the header to charset=UTF-8"
+        )
+    if charset not in (None, *_UTF8_NAMES, *_ASCII_NAMES, _PLACEHOLDER_CHARSET):
+        raise UserError(
+            f"{path}:1: header says charset={declared_charset(po)}; convert it to UTF-8 "
             f"(msgconv -t UTF-8) before running the pipeline"
         )
     declared = po.metadata.get("Language", "").strip()
-    if language and declared and _norm_lang(declared) != _norm_lang(language):
+    if language and declared and not same_language(declared, language):
         raise UserError(
             f"{path}:1: header says Language: {declared}, but this is the {language} catalog; "
             f"refusing to mix languages"
         )
 
 
-def _norm_lang(code: str) -> str:
-    return code.replace("-", "_").lower()
+def declare_utf8(po: polib.POFile) -> None:
+    """Declare UTF-8, which we write, where the header says CHARSET or says ASCII of non-ASCII.
+
+    A catalog read as ASCII may receive a machine translation in French:
+    written under its old header, msgfmt would refuse it.
+    """
+    from pipeline.gettext.po_format import format_po
+
+    charset = _charset_key(po)
+    if charset == _PLACEHOLDER_CHARSET or (
+        charset in _ASCII_NAMES and not format_po(po).isascii()
+    ):
+        content_type = po.metadata["Content-Type"]
+        po.metadata["Content-Type"] = re.sub(r"charset=[^\s;]+", "charset=UTF-8", content_type)
 
 
 def fingerprint_of(path: Path) -> str | None:
@@ -210,6 +237,7 @@ def save_catalog(po: polib.POFile, path: Path, read_fingerprint: str | None) -> 
             f"{path}: changed on disk while the run was in progress (saved in an editor?); "
             f"not overwriting it, run again"
         )
+    declare_utf8(po)
     return write_po(po, path)
 
 
@@ -223,6 +251,7 @@ def save_with_revision_date(
     """
     from pipeline.gettext.po_format import format_po
 
+    declare_utf8(po)
     try:
         unchanged = Path(path).read_text(encoding="utf-8") == format_po(po)
     except (FileNotFoundError, UnicodeDecodeError):

@@ -4,6 +4,12 @@ Machine translations are fuzzy and carry the extracted comment line
 ``machine translation: <engine> <from>→<to> <version>``. :func:`entry_state`
 classifies entries as reviewed, machine, fuzzy (a suggestion from an older
 source sentence, or a translator's own "needs work") or untranslated.
+
+A plural entry (``msgid_plural``, ``msgstr[n]``; translators add them by hand,
+our templates have none) is judged by its forms: it is translated when every
+``msgstr[n]`` has text, as polib and PO editors count it. (GNU msgfmt 0.21's
+``--statistics`` looks at ``msgstr[0]`` alone; an entry with an empty form is
+not finished work, so we do not count it as translated.)
 """
 
 from __future__ import annotations
@@ -32,8 +38,27 @@ def machine_label(entry: polib.POEntry) -> str | None:
     return None
 
 
+def translation_forms(entry: polib.POEntry) -> list[str]:
+    """The entry's translations: ``[msgstr]``, or a plural entry's ``msgstr[n]`` in order."""
+    if entry.msgid_plural:
+        forms = entry.msgstr_plural or {}
+        return [forms[index] for index in sorted(forms, key=int)]
+    return [entry.msgstr]
+
+
+def is_translated(entry: polib.POEntry) -> bool:
+    """Every form has text (a plural entry with an empty ``msgstr[n]`` is not translated)."""
+    forms = translation_forms(entry)
+    return bool(forms) and all(forms)
+
+
+def has_translation_text(entry: polib.POEntry) -> bool:
+    """Some form has text: work that a merge must keep (as ``#~`` if nothing else)."""
+    return any(translation_forms(entry))
+
+
 def entry_state(entry: polib.POEntry) -> EntryState:
-    if not entry.msgstr:
+    if not is_translated(entry):
         return EntryState.UNTRANSLATED
     if "fuzzy" not in entry.flags:
         return EntryState.REVIEWED
@@ -60,9 +85,10 @@ def needs_machine_translation(entry: polib.POEntry, retranslate_machine: bool = 
 
     Reviewed entries and fuzzy suggestions from reviewed translations are
     never machine-translated over; with ``retranslate_machine`` every fuzzy
-    machine entry is redone (after a model update).
+    machine entry is redone (after a model update). Plural entries are left to
+    translators: a machine translation is one ``msgstr``, not ``msgstr[n]`` forms.
     """
-    if entry.obsolete:
+    if entry.obsolete or entry.msgid_plural:
         return False
     if not entry.msgstr:
         return True

@@ -57,7 +57,9 @@ def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
 
 def _entry_key(entry: polib.POEntry) -> tuple:
     return (
+        entry.msgctxt,
         entry.msgid,
+        entry.msgid_plural,
         entry.msgstr,
         tuple(entry.flags),
         entry.comment,

@@ -39,6 +39,36 @@ def normalize_language(code: str) -> str:
     return canonical
 
 
+def spelling(code: str) -> str:
+    """``code`` in the canonical spelling without checking that the language exists
+    (``sr@latin`` keeps its modifier); ValueError for what is not a language code
+    at all (``12``, ``fr-``). For codes read from files, which are compared, not used."""
+    from babel.core import parse_locale
+
+    text = code.strip().replace("-", "_")
+    try:
+        parts = parse_locale(text)
+    except ValueError as exc:
+        raise ValueError(f"not a language code: {code!r} ({exc})") from None
+    language, territory, script, variant = parts[:4]
+    modifier = parts[4] if len(parts) > 4 else None
+    result = "_".join(part for part in (language, script, territory, variant) if part)
+    return f"{result}@{modifier}" if modifier else result
+
+
+def same_language(a: str, b: str) -> bool:
+    """Whether two codes name the same language (after :func:`spelling`; as text,
+    case-insensitively, when one is malformed)."""
+
+    def key(code: str) -> str:
+        try:
+            return spelling(code)
+        except ValueError:
+            return code.strip().lower()
+
+    return key(a) == key(b)
+
+
 def validate_language(code: str, where: str = "") -> str:
     """:func:`normalize_language`, with a :class:`UserError` saying ``where`` on failure."""
     try:
