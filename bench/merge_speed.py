@@ -133,13 +133,13 @@ def main() -> None:
     for size in args.sizes.split(","):
         old_count, _, new_count = size.partition(":")
         po, pot, edited = scenario(int(old_count), int(new_count or old_count))
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         merged = merge.merge(pot, po, "fr")
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         suggested = {e.msgid: e.previous_msgid for e in merged if e.previous_msgid}
         found = sum(suggested.get(new) == old for new, old in edited.items())
         print(
-            f"{len(po):>6} → {len(pot):<6} sentences: {seconds:8.2f} s, "
+            f"{len(po):>6} → {len(pot):<6} sentences: {seconds:8.2f} s ({cpu:.2f} s CPU), "
             f"{len(suggested)} suggestions, {found}/{len(edited)} edits found"
         )
         if args.check:

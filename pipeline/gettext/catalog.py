@@ -209,9 +209,7 @@ def declare_utf8(po: polib.POFile) -> None:
     from pipeline.gettext.po_format import format_po
 
     charset = _charset_key(po)
-    if charset == _PLACEHOLDER_CHARSET or (
-        charset in _ASCII_NAMES and not format_po(po).isascii()
-    ):
+    if charset == _PLACEHOLDER_CHARSET or (charset in _ASCII_NAMES and not format_po(po).isascii()):
         content_type = po.metadata["Content-Type"]
         po.metadata["Content-Type"] = re.sub(r"charset=[^\s;]+", "charset=UTF-8", content_type)
 

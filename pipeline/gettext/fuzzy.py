@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -75,6 +74,8 @@ def reaches_threshold(a: str, b: str) -> bool:
     rapidfuzz's own ``score_cutoff`` is applied in floating point and refuses a
     similarity of exactly 0.6; the search uses a slightly lower cutoff and this.
     """
+    from fractions import Fraction
+
     from rapidfuzz.distance import Indel
 
     threshold = Fraction(FUZZY_THRESHOLD).limit_denominator(1000)
