@@ -9,7 +9,8 @@ import polib
 import pytest
 
 from pipeline.errors import UserError
-from pipeline.gettext import catalog, merge, states, template
+from pipeline.gettext import catalog, merge, provenance, states, template
+from pipeline.gettext.states import Origin
 from pipeline.text.document import Block, BlockKind, Document, Segment
 
 
@@ -31,8 +32,9 @@ def _reviewed(po: polib.POFile, msgid: str, msgstr: str, comment: str = "") -> N
 
 def _machine(po: polib.POFile, label: str = "argos en→fr 1.0") -> None:
     for entry in po:
-        if states.needs_machine_translation(entry):
-            states.set_machine_translation(entry, f"MT({entry.msgid})", label)
+        if states.writes_machine_translation(states.classify(entry)):
+            comment = provenance.machine_comment(label)
+            states.set_machine_translation(entry, f"MT({entry.msgid})", comment)
 
 
 def test_template_dedupes_and_references() -> None:
@@ -65,17 +67,19 @@ def test_merge_keeps_reviewed_and_suggests_for_changes() -> None:
     kept = new.find("We met today.")
     assert kept.msgstr == "Nous nous sommes réunis aujourd'hui." and kept.flags == []
     assert kept.tcomment == "checked by Anne"
-    assert states.entry_state(kept) is states.EntryState.REVIEWED
+    assert states.classify(kept) is Origin.REVIEWED
 
     changed = new.find("The size will grow to 5,000.")
     assert changed.msgstr == "La taille passera à 4 000." and "fuzzy" in changed.flags
     assert changed.previous_msgid == "The size will grow to 4,000."
-    assert states.entry_state(changed) is states.EntryState.FUZZY
-    assert not states.needs_machine_translation(changed)  # reviewed text is not overwritten
+    assert states.classify(changed) is Origin.SUGGESTION
+    # reviewed text is not overwritten; the new sentence's MT is only published meanwhile
+    assert not states.writes_machine_translation(states.classify(changed))
+    assert states.needs_machine_text(states.classify(changed))
 
-    assert states.needs_machine_translation(new.find("Brand new."))
+    assert states.writes_machine_translation(states.classify(new.find("Brand new.")))
     obsolete = {e.msgid: e for e in new.obsolete_entries()}
-    assert obsolete["Gone soon."].msgstr == "MT(Gone soon.)"
+    assert "Gone soon." not in obsolete  # a machine translation of a removed sentence
     # the reviewed entry consumed by the fuzzy match is kept too, for a revert
     assert obsolete["The size will grow to 4,000."].msgstr == "La taille passera à 4 000."
 
@@ -85,11 +89,11 @@ def test_changed_machine_translation_is_retranslated() -> None:
     _machine(old)
     new = merge.merge(_template("The peace process is very fragile."), old, "fr")
     entry = new.find("The peace process is very fragile.")
-    assert entry.previous_msgid == "The peace process is fragile."
-    assert states.needs_machine_translation(entry)
-    states.set_machine_translation(entry, "X", "argos en→fr 1.0")
-    assert entry.previous_msgid is None and states.entry_state(entry) is states.EntryState.MACHINE
-    assert not new.obsolete_entries()  # a machine text consumed by the match is not kept
+    assert entry.msgstr == "" and entry.previous_msgid is None  # MT is no suggestion
+    assert states.writes_machine_translation(states.classify(entry))
+    states.set_machine_translation(entry, "X", provenance.machine_comment("argos en→fr 1.0"))
+    assert states.classify(entry) is Origin.MACHINE
+    assert not new.obsolete_entries()  # the old sentence's MT is in the MT cache
 
 
 def test_removed_sentence_comes_back_reviewed() -> None:
@@ -101,7 +105,7 @@ def test_removed_sentence_comes_back_reviewed() -> None:
     entry = back.find("Leave and return.")
     assert (
         entry.msgstr == "Partir et revenir."
-        and states.entry_state(entry) is states.EntryState.REVIEWED
+        and states.classify(entry) is Origin.REVIEWED
     )
     assert not back.obsolete_entries()
 
@@ -122,10 +126,12 @@ def test_counts_and_header() -> None:
     _machine(po)
     _reviewed(po, "A one.", "Un.")
     po.find("C three.").msgstr = ""
-    assert states.counts(po) == {
+    found = states.counts((e, states.classify(e)) for e in po)
+    assert {k: v for k, v in found.items() if v} == {
+        "translated": 1,
+        "fuzzy": 1,
         "reviewed": 1,
         "machine": 1,
-        "fuzzy": 0,
         "untranslated": 1,
         "total": 3,
     }

@@ -30,8 +30,8 @@ def test_exact_lookup_returns_the_whole_entry() -> None:
                 )
             ]
         )
-        found = compendium.lookup("We met today.")
-        assert found is not None and not found.obsolete
+        found, origin = compendium.lookup("We met today.")
+        assert not found.obsolete and origin is states.Origin.REVIEWED
         assert (found.msgstr, found.flags, found.tcomment, found.comment, found.previous_msgid) == (
             "Nous nous sommes réunis.",
             ["python-format"],
@@ -50,11 +50,11 @@ def test_best_rank_wins_and_first_among_equals() -> None:
     fuzzy = _entry("A.", "Suggestion", flags=["fuzzy"], previous_msgid="A")
     with Compendium() as compendium:
         compendium.add([machine])
-        assert compendium.lookup("A.").msgstr == "MT"
+        assert compendium.lookup("A.")[0].msgstr == "MT"
         compendium.add([reviewed, fuzzy])
         compendium.add([other_reviewed])
-        best = compendium.lookup("A.")
-        assert best.msgstr == "Relu" and states.entry_state(best) is states.EntryState.REVIEWED
+        best, origin = compendium.lookup("A.")
+        assert best.msgstr == "Relu" and origin is states.Origin.REVIEWED
 
 
 def test_untranslated_entries_are_not_added() -> None:
@@ -70,8 +70,8 @@ def test_context_is_part_of_the_key() -> None:
         compendium.add(
             [_entry("Open.", "Ouvrir."), _entry("Open.", "Ouvrir (menu).", msgctxt="menu")]
         )
-        assert compendium.lookup("Open.").msgstr == "Ouvrir."
-        menu = compendium.lookup("Open.", "menu")
+        assert compendium.lookup("Open.")[0].msgstr == "Ouvrir."
+        menu, _ = compendium.lookup("Open.", "menu")
         assert (menu.msgctxt, menu.msgstr) == ("menu", "Ouvrir (menu).")
         assert compendium.lookup("Open.", "toolbar") is None
         assert compendium.lookup("menu\x04Open.") is None  # the separator is not a msgid
@@ -81,15 +81,15 @@ def test_plural_entries_keep_their_forms() -> None:
     forms = {0: "%d fichier", 1: "%d fichiers"}
     with Compendium() as compendium:
         compendium.add([_entry("%d file", msgid_plural="%d files", msgstr_plural=forms)])
-        found = compendium.lookup("%d file")
+        found, origin = compendium.lookup("%d file")
         assert found.msgid_plural == "%d files" and found.msgstr_plural == forms
-        assert states.entry_state(found) is states.EntryState.REVIEWED
+        assert origin is states.Origin.REVIEWED
 
 
 def test_obsolete_entries_are_found_as_active_ones() -> None:
     with Compendium() as compendium:
         compendium.add([_entry("Gone.", "Parti.", obsolete=True)])
-        found = compendium.lookup("Gone.")
+        found, _ = compendium.lookup("Gone.")
         assert found.msgstr == "Parti." and not found.obsolete
 
 
@@ -101,7 +101,7 @@ def test_merge_asks_the_compendium_with_the_context() -> None:
     with Compendium() as compendium:
         compendium.add([_entry("Open.", "Ouvrir (menu).", msgctxt="menu"), _entry("Close.", "X")])
 
-        def lookup(msgid: str, msgctxt: str | None) -> polib.POEntry | None:
+        def lookup(msgid: str, msgctxt: str | None) -> tuple[polib.POEntry, states.Origin] | None:
             asked.append((msgid, msgctxt))
             return compendium.lookup(msgid, msgctxt)
 

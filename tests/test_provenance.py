@@ -10,14 +10,12 @@ import pytest
 from pipeline.gettext.provenance import (
     Fill,
     FillStore,
-    Origin,
     annotate,
-    classify,
     machine_comment,
-    machine_label,
     memory_comment,
     provenance_comment,
 )
+from pipeline.gettext.states import Origin, classify, counts, machine_label
 
 MT = "Merci vous."
 
@@ -108,3 +106,16 @@ def test_a_damaged_record_is_set_aside_and_rebuilt(tmp_path: Path) -> None:
         fills.record([(key, Fill("y", Origin.MACHINE))])
         assert fills.get(key).wrote("y")
     assert (tmp_path / "provenance.sqlite3.broken").exists()
+
+
+def test_counts_speak_gettext_and_say_where_text_comes_from() -> None:
+    entries = [
+        (_entry("Merci."), Origin.REVIEWED),
+        (_entry(MT, fuzzy=True), Origin.MACHINE),
+        (_entry("Merci.", fuzzy=True, previous_msgid="Thanks."), Origin.SUGGESTION),
+        (_entry(), Origin.UNTRANSLATED),
+    ]
+    result = counts(entries)
+    assert (result["translated"], result["fuzzy"], result["untranslated"]) == (1, 2, 1)
+    assert (result["reviewed"], result["machine"], result["suggestion"]) == (1, 1, 1)
+    assert result["total"] == 4 and result["memory_exact"] == result["needs_work"] == 0

@@ -12,6 +12,8 @@ from pathlib import Path
 import polib
 from conftest import run_cli
 
+from pipeline.testing import word_by_word
+
 A_OLD = "The size of our mission will increase from 500 personnel to around 4,000."
 A_NEW = "The size of our mission will increase from 500 personnel to around 5,000."
 B = "We are also closely coordinating with the Global Coalition."
@@ -84,15 +86,18 @@ def test_review_round_trip(workdir: Path, model_store: Path) -> None:
     assert R not in {e.msgid for e in po.obsolete_entries()}
     subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po_path)], check=True)
 
-    # Published documents use the reviewed text; the fuzzy suggestion is not published.
+    # Published documents use the reviewed text; the edited sentence is published as the
+    # machine translation of its new text (not the old suggestion, not English).
     text = (workdir / "output" / "fr" / "transcript.txt").read_text(encoding="utf-8")
     assert REVIEWED[B] in text and REVIEWED[R] in text
-    assert REVIEWED[A_OLD] not in text
+    assert REVIEWED[A_OLD] not in text and A_NEW not in text
+    assert word_by_word(A_NEW) in text
 
-    # status counts
+    # status counts: gettext's words, and where the text comes from
     (row,) = json.loads(run_cli("status", "--json").stdout)
-    assert row["reviewed"] == 2 and row["fuzzy"] == 1
-    assert row["machine"] == row["total"] - 3 and row["untranslated"] == 0
+    assert row["reviewed"] == row["translated"] == 2 and row["suggestion"] == 1
+    assert row["fuzzy"] == row["total"] - 2 and row["untranslated"] == 0
+    assert row["machine"] == row["total"] - 3
 
     # A no-op run changes no file.
     before = _snapshot(workdir)

@@ -91,10 +91,10 @@ def test_status_shows_every_name_whole(catalogs: Path, columns: int) -> None:
     assert "\x1b" not in out and "\x07" not in out
     assert any(line.startswith(shown) for line in lines)
     if columns == 20:  # one line per catalog: document, language, counts
-        assert f"{NAMES[0]}  fr  total 3, reviewed 1, machine 1" in out
-        assert "de  documents 1, total 1, reviewed 1" in out
+        assert f"{NAMES[0]}  fr  total 3, translated 1, fuzzy 1, untranslated 1" in out
+        assert "de  documents 1, reviewed 1, memory 0, machine 0" in out
     else:
         assert max(len(line) for line in lines) <= columns
     if columns == 80:  # long names get a line of their own above their counts
         row = lines[lines.index(NAMES[0]) + 1].split()
-        assert row[:3] == ["fr", "3", "1"]
+        assert row[:5] == ["fr", "3", "1", "1", "1"]

@@ -83,15 +83,23 @@ def progress_for(quiet: bool) -> Iterator[Progress]:
 #: The per-catalog counts of ``pipeline status``: (header, CatalogStatus attribute).
 STATUS_COUNTS = (
     ("total", "total"),
-    ("reviewed", "reviewed"),
-    ("machine", "machine"),
+    ("translated", "translated"),
     ("fuzzy", "fuzzy"),
     ("untranslated", "untranslated"),
+)
+#: Where the text comes from, summed per language (the JSON has them per catalog).
+ORIGIN_COUNTS = (
+    ("reviewed", "reviewed"),
+    ("memory", "memory"),
+    ("machine", "machine"),
+    ("suggestion", "suggestion"),
+    ("needs work", "needs_work"),
 )
 
 
 def status_tables(rows: Sequence[CatalogStatus]) -> None:
-    """Per document/language counts, then a per-language summary.
+    """Per document/language counts in gettext's words, then where the text comes from,
+    per language.
 
     Document names are never cut (:func:`pipeline.terminal.print_rows`): a table
     when it fits (names fold after a ``/``), else each name on a line of its own
@@ -106,7 +114,7 @@ def status_tables(rows: Sequence[CatalogStatus]) -> None:
             "no PO files found (run `pipeline extract --to LANG` or `pipeline run` first)"
         )
         return
-    headers = ["document", "language", *(h for h, _ in STATUS_COUNTS), "reviewed %"]
+    headers = ["document", "language", *(h for h, _ in STATUS_COUNTS), "translated %"]
     cells = [
         [
             visible(row.document),
@@ -118,19 +126,15 @@ def status_tables(rows: Sequence[CatalogStatus]) -> None:
     ]
     print_rows(console, "Catalogs", headers, cells, name_columns=2)
     summary = [_language_summary(language, rows) for language in sorted({r.language for r in rows})]
-    summary_headers = ["language", "documents", "total", "reviewed", "machine", "reviewed %"]
-    print_rows(console, "By language", summary_headers, summary)
+    summary_headers = ["language", "documents", *(h for h, _ in ORIGIN_COUNTS)]
+    print_rows(console, "By language: where the text comes from", summary_headers, summary)
 
 
 def _language_summary(language: str, rows: Sequence[CatalogStatus]) -> list[str]:
-    """One row of the "By language" table."""
+    """One row of the "By language" table: the catalogs' origin counts added up."""
     mine = [row for row in rows if row.language == language]
-    total = sum(r.total for r in mine)
-    reviewed = sum(r.reviewed for r in mine)
-    percent = 100 * reviewed / total if total else 100.0
-    machine = sum(r.machine for r in mine)
-    counts = (len(mine), total, reviewed, machine)
-    return [visible(language), *(f"{n:,}" for n in counts), f"{percent:.0f}%"]
+    sums = [sum(getattr(row, attr) for row in mine) for _, attr in ORIGIN_COUNTS]
+    return [visible(language), f"{len(mine):,}", *(f"{n:,}" for n in sums)]
 
 
 def run_summary_table(summary: dict[str, Any]) -> bool:

@@ -12,7 +12,7 @@ Messages are keyed as gettext keys them, by (msgctxt, msgid); an entry
 without a context and one with an empty ``msgctxt ""`` are two messages, as
 they are for gettext. Plural entries
 keep their ``msgid_plural`` and ``msgstr[n]`` forms. Of several translations
-of one message, the best (:func:`~pipeline.gettext.states.state_rank`) wins,
+of one message, the best (:data:`~pipeline.gettext.states.RANK` of its origin) wins,
 the first one added among equals.
 
 Entries live in a temporary SQLite file, so a compendium of a 200 MB
@@ -22,10 +22,10 @@ transcript's catalogs does not need memory in proportion.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from pipeline.gettext.states import has_translation_text, state_rank
+from pipeline.gettext.states import RANK, Origin, classify, has_translation_text
 from pipeline.scratch import ScratchDatabase
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ CREATE TABLE entries (
     msgctxt TEXT NOT NULL,
     msgid TEXT NOT NULL,
     rank INTEGER NOT NULL,
+    origin TEXT NOT NULL,
     msgid_plural TEXT,
     msgstr TEXT NOT NULL,
     msgstr_plural TEXT NOT NULL, -- JSON list of the msgstr[n] forms
@@ -49,16 +50,17 @@ CREATE TABLE entries (
 """
 
 _ADD = """
-INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?)
+INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
 ON CONFLICT(has_context, msgctxt, msgid) DO UPDATE SET
-    rank = excluded.rank, msgid_plural = excluded.msgid_plural, msgstr = excluded.msgstr,
+    rank = excluded.rank, origin = excluded.origin, msgid_plural = excluded.msgid_plural,
+    msgstr = excluded.msgstr,
     msgstr_plural = excluded.msgstr_plural, flags = excluded.flags,
     tcomment = excluded.tcomment, comment = excluded.comment,
     previous_msgid = excluded.previous_msgid
 WHERE excluded.rank > entries.rank
 """
 
-_COLUMNS = "msgid_plural, msgstr, msgstr_plural, flags, tcomment, comment, previous_msgid"
+_COLUMNS = "origin, msgid_plural, msgstr, msgstr_plural, flags, tcomment, comment, previous_msgid"
 
 
 def _key(msgid: str, msgctxt: str | None) -> tuple[bool, str, str]:
@@ -72,12 +74,18 @@ class Compendium(ScratchDatabase):
     def __init__(self) -> None:
         super().__init__("compendium", _SCHEMA)
 
-    def add(self, entries: Iterable[polib.POEntry]) -> None:
-        """Add the entries (active or obsolete) of a catalog that hold some translation."""
+    def add(
+        self,
+        entries: Iterable[polib.POEntry],
+        origin_of: Callable[[polib.POEntry], Origin] = classify,
+    ) -> None:
+        """Add the entries (active or obsolete) of a catalog that hold some translation;
+        ``origin_of`` says where each one's text comes from."""
         rows = [
             (
                 *_key(e.msgid, e.msgctxt),
-                state_rank(e),  # the best translation of a message wins
+                RANK[origin],  # the best translation of a message wins
+                origin.value,
                 e.msgid_plural or None,
                 e.msgstr,
                 json.dumps([e.msgstr_plural[i] for i in sorted(e.msgstr_plural, key=int)]),
@@ -88,12 +96,14 @@ class Compendium(ScratchDatabase):
             )
             for e in entries
             if has_translation_text(e)
+            for origin in [origin_of(e)]
         ]
         with self._db:
             self._db.executemany(_ADD, rows)
 
-    def lookup(self, msgid: str, msgctxt: str | None = None) -> polib.POEntry | None:
-        """The best translation of exactly (msgctxt, msgid), as an active entry, or None."""
+    def lookup(self, msgid: str, msgctxt: str | None = None) -> tuple[polib.POEntry, Origin] | None:
+        """The best translation of exactly (msgctxt, msgid), as an active entry with the
+        origin of its text, or None."""
         import polib
 
         row = self._db.execute(
@@ -102,8 +112,8 @@ class Compendium(ScratchDatabase):
         ).fetchone()
         if row is None:
             return None
-        msgid_plural, msgstr, forms, flags, tcomment, comment, previous_msgid = row
-        return polib.POEntry(
+        origin, msgid_plural, msgstr, forms, flags, tcomment, comment, previous_msgid = row
+        entry = polib.POEntry(
             msgctxt=msgctxt,
             msgid=msgid,
             msgid_plural=msgid_plural or "",
@@ -114,3 +124,4 @@ class Compendium(ScratchDatabase):
             comment=comment,
             previous_msgid=previous_msgid,
         )
+        return entry, Origin(origin)

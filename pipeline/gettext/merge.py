@@ -15,10 +15,12 @@ the plain entry of the same msgid are two messages, and a plural entry
 * otherwise the most similar old entry (similarity ≥ :data:`FUZZY_THRESHOLD`,
   msgmerge's own 0.6) becomes a fuzzy suggestion with ``#| msgid`` (and
   ``#| msgctxt``/``#| msgid_plural`` when the old entry had them);
-* old entries no longer in the template that hold any translation, of any
-  shape, become obsolete. A *reviewed* old entry consumed by a fuzzy match is
-  also kept as obsolete, so that reverting the edit later revives the
-  reviewed text; so is a plural one, whose other forms a suggestion cannot hold.
+* old entries no longer in the template that hold a person's translation, of
+  any shape (plural, with a context), become obsolete; a machine translation
+  of a sentence that is gone is dropped (the MT cache keeps it). A *reviewed*
+  old entry consumed by a fuzzy match is also kept as obsolete, so that
+  reverting the edit later revives the reviewed text; so is a plural one,
+  whose other forms a suggestion cannot hold.
 """
 
 from __future__ import annotations
@@ -36,13 +38,10 @@ from pipeline.gettext.catalog import (
 )
 from pipeline.gettext.fuzzy import FUZZY_THRESHOLD, FuzzyIndex, similarity
 from pipeline.gettext.states import (
-    MACHINE_PREFIX,
-    STATE_RANK,
-    EntryState,
-    entry_state,
+    RANK,
+    Origin,
+    classify,
     has_translation_text,
-    machine_label,
-    state_rank,
     translation_forms,
 )
 
@@ -77,8 +76,11 @@ def new_catalog(template: polib.POFile, language: str) -> polib.POFile:
     return po
 
 
-CompendiumLookup = Callable[[str, "str | None"], "polib.POEntry | None"]
-"""msgmerge's ``--compendium``: the best known translation of (msgid, msgctxt), or None."""
+CompendiumLookup = Callable[[str, "str | None"], "tuple[polib.POEntry, Origin] | None"]
+"""msgmerge's ``--compendium``: the best known translation of (msgid, msgctxt) with its
+origin, or None."""
+OriginOf = Callable[["polib.POEntry"], Origin]
+"""Where an old entry's text comes from (see :func:`pipeline.gettext.states.classify`)."""
 
 
 def merge(
@@ -86,8 +88,16 @@ def merge(
     existing: polib.POFile | None,
     language: str,
     compendium: CompendiumLookup | None = None,
+    origin_of: OriginOf = classify,
 ) -> polib.POFile:
     """Bring ``existing`` (or a new catalog) up to date with ``template`` (msgmerge semantics).
+
+    ``origin_of`` tells where an old entry's text comes from: only a person's
+    text (reviewed, a draft, a memory match, an earlier suggestion) becomes a
+    fuzzy suggestion for an edited sentence; an old *machine* translation does
+    not (the new sentence gets a fresh one). A person's text consumed by a
+    suggestion is kept as ``#~`` too when the suggestion cannot hold all of it
+    (reviewed text, plural forms), so reverting the edit revives it.
 
     ``compendium`` (msgmerge's ``--compendium``) looks up a translation of an
     exact (msgid, msgctxt) in other catalogs (the other parts of a large
@@ -102,8 +112,8 @@ def merge(
         if existing is None
         else _updated_header(existing, template, language)
     )
-    old = _OldEntries(existing, template)
-    known = [_best_known(old.exact(tentry), tentry, compendium) for tentry in template]
+    old = _OldEntries(existing, template, origin_of)
+    known = [_best_known(old.exact(tentry), tentry, compendium, old) for tentry in template]
     unknown = [tentry for tentry, previous in zip(template, known, strict=True) if previous is None]
     suggestions = iter(FuzzyMatcher(old.pool).best_many(unknown))  # one search for all
     consumed: set[MessageKey] = set()
@@ -117,10 +127,11 @@ def merge(
         po.append(entry)
 
     for entry in old.unmatched:
-        if message_key(entry) in consumed and _suggestion_holds_all_of(entry):
-            continue  # its machine/fuzzy text lives on as the suggestion
-        if has_translation_text(entry):
-            po.append(_as_obsolete(entry))
+        origin = old.origin(entry)
+        if message_key(entry) in consumed and _suggestion_holds_all_of(entry, origin):
+            continue  # its draft or suggestion text lives on as the new suggestion
+        if has_translation_text(entry) and origin is not Origin.MACHINE:
+            po.append(_as_obsolete(entry))  # a machine translation is in the MT cache
     po.extend(old.stale)
     return po
 
@@ -128,8 +139,12 @@ def merge(
 class _OldEntries:
     """The existing catalog's entries, by (msgctxt, msgid), sorted by what becomes of them."""
 
-    def __init__(self, existing: polib.POFile | None, template: polib.POFile) -> None:
+    def __init__(
+        self, existing: polib.POFile | None, template: polib.POFile, origin_of: OriginOf
+    ) -> None:
         entries = list(existing) if existing is not None else []
+        self._origin_of = origin_of
+        self._origins: dict[int, Origin] = {}
         self.active = {message_key(e): e for e in entries if not e.obsolete}
         self.obsolete = {message_key(e): e for e in entries if e.obsolete}
         wanted = {message_key(e) for e in template}
@@ -139,8 +154,19 @@ class _OldEntries:
         self.stale = [
             e for key, e in self.obsolete.items() if key not in wanted and key not in self.active
         ]
-        # candidates for fuzzy matching, in file order: msgmerge's ties go to the first
-        self.pool = [e for e in [*self.unmatched, *self.stale] if has_translation_text(e)]
+        # candidates for fuzzy matching, in file order: msgmerge's ties go to the first;
+        # only a person's text (a machine translation of the old sentence is no suggestion)
+        self.pool = [
+            e
+            for e in [*self.unmatched, *self.stale]
+            if has_translation_text(e) and self.origin(e).is_human
+        ]
+
+    def origin(self, entry: polib.POEntry) -> Origin:
+        """Where an old entry's text comes from (asked once per entry)."""
+        if id(entry) not in self._origins:
+            self._origins[id(entry)] = self._origin_of(entry)
+        return self._origins[id(entry)]
 
     def exact(self, tentry: polib.POEntry) -> polib.POEntry | None:
         """The old entry of the template entry's (msgctxt, msgid): active, else obsolete."""
@@ -150,13 +176,17 @@ class _OldEntries:
 
 
 def _best_known(
-    old: polib.POEntry | None, tentry: polib.POEntry, compendium: CompendiumLookup | None
+    old: polib.POEntry | None,
+    tentry: polib.POEntry,
+    compendium: CompendiumLookup | None,
+    entries: _OldEntries,
 ) -> polib.POEntry | None:
     """The old entry, or the compendium's translation when it is better (see :func:`merge`)."""
-    if compendium is None or state_rank(old) >= STATE_RANK[EntryState.REVIEWED]:
+    rank = RANK[entries.origin(old)] if old is not None else 0
+    if compendium is None or rank >= RANK[Origin.REVIEWED]:
         return old
-    other = compendium(tentry.msgid, tentry.msgctxt)
-    return other if other is not None and state_rank(other) > state_rank(old) else old
+    found = compendium(tentry.msgid, tentry.msgctxt)
+    return found[0] if found is not None and RANK[found[1]] > rank else old
 
 
 def _from_template(tentry: polib.POEntry) -> polib.POEntry:
@@ -220,9 +250,6 @@ def _carry_translation(entry: polib.POEntry, old: polib.POEntry) -> None:
     entry.previous_msgid_plural = old.previous_msgid_plural
     if not same_shape:
         _mark_fuzzy(entry, old)
-    label = machine_label(old)
-    if label is not None:
-        entry.comment = "\n".join([entry.comment, MACHINE_PREFIX + label])
 
 
 def _carry_suggestion(entry: polib.POEntry, old: polib.POEntry) -> None:
@@ -231,9 +258,6 @@ def _carry_suggestion(entry: polib.POEntry, old: polib.POEntry) -> None:
     entry.flags = list(old.flags)
     entry.tcomment = old.tcomment
     _mark_fuzzy(entry, old)
-    label = machine_label(old)
-    if label is not None and entry_state(old) is not EntryState.REVIEWED:
-        entry.comment = "\n".join([entry.comment, MACHINE_PREFIX + label])
 
 
 def _mark_fuzzy(entry: polib.POEntry, old: polib.POEntry) -> None:
@@ -244,13 +268,15 @@ def _mark_fuzzy(entry: polib.POEntry, old: polib.POEntry) -> None:
     entry.previous_msgid_plural = old.msgid_plural or None
 
 
-def _suggestion_holds_all_of(old: polib.POEntry) -> bool:
+def _suggestion_holds_all_of(old: polib.POEntry, origin: Origin) -> bool:
     """Does a fuzzy suggestion made from ``old`` carry all of its value?
 
-    Not for reviewed text (kept as ``#~`` so that a revert revives it) nor for
-    a plural entry (a suggestion keeps only its first form).
+    Not for confirmed text (reviewed or an exact memory match: kept as ``#~``
+    so that a revert revives it) nor for a plural entry (a suggestion keeps
+    only its first form). A draft or an earlier suggestion lives on whole in it.
     """
-    return entry_state(old) is not EntryState.REVIEWED and not old.msgid_plural
+    confirmed = origin in (Origin.REVIEWED, Origin.MEMORY_EXACT)
+    return not confirmed and not old.msgid_plural
 
 
 def _as_obsolete(old: polib.POEntry) -> polib.POEntry:

@@ -12,7 +12,7 @@ own comments alone. It is derived from:
   edited source sentence — with its label (model, memory origin) and score;
 * the **MT cache**: the exact machine outputs known for the entry's msgid.
 
-:func:`classify` combines them (see :class:`Origin`). A fuzzy entry whose text
+:func:`pipeline.gettext.states.classify` combines them. A fuzzy entry whose text
 is what we wrote is ours; a fuzzy entry whose text differs is a person's work
 in progress and is never overwritten. :func:`annotate` then re-derives our
 ``#.`` lines on every run, so a comment is never stale: a machine entry says
@@ -28,40 +28,23 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import UserError
+from pipeline.gettext.states import (
+    MACHINE_PREFIX,
+    MEMORY_PREFIX,
+    OWN_PREFIXES,
+    Origin,
+)
 
 if TYPE_CHECKING:
     import polib
 
 FILL_FILE = "provenance.sqlite3"
-MACHINE_PREFIX = "machine translation: "
-MEMORY_PREFIX = "translation memory: "
-TERMS_PREFIX = "terms: "
-#: Our own extracted-comment lines: re-derived on every run, never copied forward.
-OWN_PREFIXES = (MACHINE_PREFIX, MEMORY_PREFIX, TERMS_PREFIX)
-
-
-class Origin(str, Enum):
-    """Where the text of an entry comes from (one value per entry)."""
-
-    REVIEWED = "reviewed"  # a person confirmed it (translated, not fuzzy)
-    MEMORY_EXACT = "memory_exact"  # an exact translation-memory match this tool filled in
-    MEMORY_FUZZY = "memory_fuzzy"  # a memory match for a similar sentence (fuzzy, with #|)
-    MACHINE = "machine"  # fuzzy, exactly a machine output for this msgid
-    SUGGESTION = "suggestion"  # fuzzy, the translation of the sentence before its edit (#|)
-    NEEDS_WORK = "needs_work"  # fuzzy, a person's own text ("Needs work" in Poedit)
-    UNTRANSLATED = "untranslated"
-
-    @property
-    def is_human(self) -> bool:
-        """Text a person wrote or confirmed (reviewed work, memory, their drafts)."""
-        return self not in (Origin.MACHINE, Origin.UNTRANSLATED)
 
 
 #: What the fill record can say the tool wrote.
@@ -94,21 +77,6 @@ class StoredFill:
 
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).digest()
-
-
-def entry_text(entry: polib.POEntry) -> str:
-    """The entry's translation as one string (plural forms joined by NUL, in order)."""
-    if entry.msgid_plural:
-        return "\0".join(text for _, text in sorted(entry.msgstr_plural.items()))
-    return entry.msgstr
-
-
-def is_translated(entry: polib.POEntry) -> bool:
-    """Translated as msgfmt counts it: msgstr, or every plural form, non-empty."""
-    if entry.msgid_plural:
-        forms = entry.msgstr_plural.values()
-        return bool(forms) and all(forms)
-    return bool(entry.msgstr)
 
 
 _SCHEMA = """
@@ -191,49 +159,6 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-MachineOutputs = Callable[[str], Collection[str]]
-
-
-def classify(
-    entry: polib.POEntry,
-    fill: StoredFill | None,
-    machine_outputs: MachineOutputs = lambda msgid: (),
-) -> Origin:
-    """The origin of an active entry's text (see the module docstring for the facts).
-
-    ``machine_outputs(msgid)`` gives the machine translations known for the
-    msgid (from the MT cache); ``fill`` is what this tool last wrote into it.
-    """
-    if not is_translated(entry):
-        return Origin.UNTRANSLATED
-    text = entry_text(entry)
-    ours = fill is not None and fill.wrote(text)
-    if "fuzzy" not in entry.flags:
-        if fill is not None:  # what we recorded wins over any comment
-            memory = ours and fill.origin is Origin.MEMORY_EXACT
-            return Origin.MEMORY_EXACT if memory else Origin.REVIEWED
-        return Origin.MEMORY_EXACT if _says(entry, MEMORY_PREFIX, "exact") else Origin.REVIEWED
-    if ours:
-        return fill.origin  # type: ignore[union-attr]
-    if not entry.msgid_plural and text in machine_outputs(entry.msgid):
-        return Origin.MACHINE
-    if fill is not None:
-        return Origin.NEEDS_WORK  # a person changed what we wrote, and left it fuzzy
-    if entry.previous_msgid:
-        return Origin.MEMORY_FUZZY if _says(entry, MEMORY_PREFIX) else Origin.SUGGESTION
-    if _says(entry, MACHINE_PREFIX):
-        return Origin.MACHINE  # nothing else is known: trust our comment
-    if _says(entry, MEMORY_PREFIX, "exact"):
-        return Origin.MEMORY_EXACT
-    return Origin.NEEDS_WORK
-
-
-def _says(entry: polib.POEntry, prefix: str, containing: str = "") -> bool:
-    return any(
-        line.startswith(prefix) and containing in line for line in entry.comment.splitlines()
-    )
-
-
 # ---------------------------------------------------------------------------
 # Our comment lines
 
@@ -248,14 +173,6 @@ def memory_comment(origin: str, score: float | None) -> str:
     """``translation memory: exact match, briefing.po:48`` or ``… 87% match, …``."""
     kind = "exact match" if score is None or score >= 100 else f"{score:.0f}% match"
     return f"{MEMORY_PREFIX}{kind}, {origin}" if origin else f"{MEMORY_PREFIX}{kind}"
-
-
-def machine_label(entry: polib.POEntry) -> str | None:
-    """The model named in the entry's machine-translation comment (without the confidence)."""
-    for line in entry.comment.splitlines():
-        if line.startswith(MACHINE_PREFIX):
-            return line[len(MACHINE_PREFIX) :].split(", confidence ")[0]
-    return None
 
 
 def provenance_comment(origin: Origin, fill: StoredFill | None) -> str | None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from pipeline.errors import UserError
 from pipeline.fsutil import file_lock
 from pipeline.project import Project
+from pipeline.steps.facts import CatalogFacts, Facts
 from pipeline.steps.progress import Progress
 from pipeline.steps.report import Problem, RunReport
 from pipeline.steps.sources import Source, check_name, split_large_sources
@@ -46,6 +47,18 @@ class Job:
     fail_fast: bool = False
     failed: set[str] = field(default_factory=set)  # names of the documents skipped
     source_languages: dict[str, str] = field(default_factory=dict)  # by file (family)
+    _facts: Facts | None = field(default=None, repr=False)
+
+    @property
+    def facts(self) -> Facts:
+        """The fill record and MT cache, open for the job (closed by :func:`locked`)."""
+        if self._facts is None:
+            self._facts = Facts(self.project)
+        return self._facts
+
+    def catalog_facts(self, source: Source, language: str) -> CatalogFacts:
+        """What is known about the origins of ``source``'s catalog in ``language``."""
+        return self.facts.catalog(source.name, self.language_of(source), language)
 
     def active(self) -> list[Source]:
         """The sources still in the job (not skipped after a problem)."""
@@ -210,6 +223,10 @@ def locked(job: Job) -> Iterator[None]:
         try:
             yield
         finally:
+            if job._facts is not None:
+                job.report.notes += job._facts.notes
+                job._facts.close()
+                job._facts = None
             with contextlib.suppress(OSError):
                 marker.unlink()
 

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.gettext import catalog
-from pipeline.project import Project
 from pipeline.steps.sources import Source
 
 if TYPE_CHECKING:
     from pipeline.gettext.compendium import Compendium
+    from pipeline.steps.job import Job
 
 
 class PartMemory:
@@ -28,8 +28,9 @@ class PartMemory:
     more are collected in :attr:`stale` (the user is told; they are never deleted).
     """
 
-    def __init__(self, project: Project) -> None:
-        self._project = project
+    def __init__(self, job: Job) -> None:
+        self._job = job
+        self._project = job.project
         self._family: tuple[Path, str] | None = None
         self._compendia: dict[str, Compendium] = {}
         self._old: set[Path] = set()  # the file's catalogs before this run
@@ -50,21 +51,25 @@ class PartMemory:
             self.close()
             self._family = (source.path, source.family)
         if language not in self._compendia:
-            self._compendia[language] = self._build(source.family, language)
+            self._compendia[language] = self._build(source, language)
         self._merged.add(po_path)
         return self._compendia[language].lookup
 
-    def _build(self, family: str, language: str) -> Compendium:
+    def _build(self, source: Source, language: str) -> Compendium:
         from pipeline.gettext.compendium import Compendium
         from pipeline.text.ingest import part_glob
 
         compendium = Compendium()
-        whole = self._project.catalog_path(language, family)
+        whole = self._project.catalog_path(language, source.family)
         parts = sorted(whole.parent.glob(part_glob(whole.stem) + ".po"))
+        source_language = self._job.language_of(source)
         for path in [whole, *parts]:
             loaded = catalog.load_catalog(path, language)
             if loaded is not None:
-                compendium.add(loaded.po)
+                name = path.relative_to(whole.parent).with_suffix("").as_posix()
+                document = str(Path(source.family).parent / name).removeprefix("./")
+                facts = self._job.facts.catalog(document, source_language, language)
+                compendium.add(loaded.po, facts.origin)
                 self._old.add(path)
         return compendium
 

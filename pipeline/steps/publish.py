@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import QualityGateError
 from pipeline.gettext import catalog, states
+from pipeline.gettext.states import Origin
+from pipeline.steps.facts import CatalogFacts
 from pipeline.steps.job import Job, segment_document
 from pipeline.text.document import (
     Document,
@@ -32,31 +34,48 @@ if TYPE_CHECKING:
 
 
 def translated_document(
-    document: Document, po: polib.POFile | None, target_language: str
+    document: Document, po: polib.POFile | None, facts: CatalogFacts
 ) -> TranslatedDocument:
-    """Pair each sentence with its published text: reviewed > machine > source."""
-    entries = {e.msgid: e for e in po if not e.obsolete} if po is not None else {}
+    """Pair each sentence with its published text (see :func:`published_text`)."""
+    entries = (
+        {e.msgid: e for e in po if not e.obsolete and e.msgctxt is None and not e.msgid_plural}
+        if po is not None
+        else {}
+    )
     blocks = []
     for block, segments in segment_document(document):
         translated = []
         for index, segment in enumerate(segments):
             end = segments[index + 1].start if index + 1 < len(segments) else len(block.text)
             separator = block.text[segment.end : end]
-            target, status = _published_text(entries.get(segment.text), segment.text)
+            target, status = published_text(entries.get(segment.text), segment.text, facts)
             translated.append(TranslatedSegment(segment.text, target, status, separator))
         blocks.append(TranslatedBlock(block, translated))
-    return TranslatedDocument(document, target_language, blocks)
+    return TranslatedDocument(document, facts.language, blocks)
 
 
-def _published_text(entry: polib.POEntry | None, source: str) -> tuple[str, Status]:
-    if entry is None:
-        return source, Status.SOURCE
-    state = states.entry_state(entry)
-    if state is states.EntryState.REVIEWED:
-        return entry.msgstr, Status.REVIEWED
-    if state is states.EntryState.MACHINE:
-        return entry.msgstr, Status.MACHINE
-    return source, Status.SOURCE
+def published_text(
+    entry: polib.POEntry | None, source: str, facts: CatalogFacts
+) -> tuple[str, Status]:
+    """The text published for one sentence, and what it is.
+
+    A person's confirmed translation (reviewed, or an exact memory match) is
+    published as reviewed; a machine translation, a person's draft left fuzzy
+    and a memory match the team wants re-read are published as not yet
+    reviewed. An entry holding a suggestion made for another sentence (an
+    edited source, a similar memory sentence) publishes the machine
+    translation of *this* sentence from the MT cache; only a sentence with no
+    translation of any kind is published in the source language.
+    """
+    origin = facts.origin(entry) if entry is not None else Origin.UNTRANSLATED
+    if entry is not None and not states.needs_machine_text(origin):
+        confirmed = not states.is_fuzzy(entry) and origin in (
+            Origin.REVIEWED,
+            Origin.MEMORY_EXACT,
+        )
+        return entry.msgstr, Status.REVIEWED if confirmed else Status.MACHINE
+    machine = facts.machine_text(source)
+    return (machine, Status.MACHINE) if machine else (source, Status.SOURCE)
 
 
 def publish(job: Job, options: PublishOptions) -> None:
@@ -90,6 +109,13 @@ def publish(job: Job, options: PublishOptions) -> None:
         if manifest is not None:
             manifest.close()
     job.progress.finish()
+    if report.source_text:
+        shown = ", ".join(f"{doc} {n}" for doc, n in list(report.source_text.items())[:5])
+        total = sum(report.source_text.values())
+        report.notes.append(
+            f"{total} sentence{'s' if total > 1 else ''} published in the source language "
+            f"(no translation of any kind yet): {shown}"
+        )
     if report.published or options.only_reviewed:
         writers.write_index(project.output_dir, options=options)
 
@@ -114,11 +140,19 @@ def _translated_documents(job: Job) -> Iterator[list[TranslatedDocument]]:
             for language in job.targets(source):
                 po_path = job.project.catalog_path(language, document.name)
                 loaded = catalog.load_catalog(po_path, language)
-                translated.append(
-                    translated_document(document, loaded.po if loaded else None, language)
-                )
+                facts = job.catalog_facts(source, language)
+                tdoc = translated_document(document, loaded.po if loaded else None, facts)
+                _count_source_text(job, tdoc)
+                translated.append(tdoc)
         if translated:
             yield translated
+
+
+def _count_source_text(job: Job, tdoc: TranslatedDocument) -> None:
+    """Sentences published in the source language (no translation of any kind)."""
+    untranslated = tdoc.count(Status.SOURCE)
+    if untranslated:
+        job.report.source_text[f"{tdoc.document.name} [{tdoc.target_language}]"] = untranslated
 
 
 def _refuse_unreviewed(documents: Iterable[TranslatedDocument]) -> None:

@@ -57,6 +57,8 @@ class RunReport:
     published_written: int = 0  # of which actually (re)written
     notes: list[str] = field(default_factory=list)  # things the user should know
     problems: list[Problem] = field(default_factory=list)  # documents skipped, and why
+    suggestions: list[str] = field(default_factory=list)  # "po:line" of edited sentences
+    source_text: dict[str, int] = field(default_factory=dict)  # "doc [lang]" -> sentences
 
     @property
     def processed(self) -> bool:

@@ -9,34 +9,61 @@ from pathlib import Path
 from pipeline.errors import UserError
 from pipeline.gettext import catalog, states
 from pipeline.project import Project
+from pipeline.steps.facts import Facts
 
 
 @dataclass(frozen=True)
 class CatalogStatus:
-    """The review state of one document in one language."""
+    """The review state of one document in one language.
+
+    ``translated``, ``fuzzy`` and ``untranslated`` are gettext's counts (what
+    ``msgfmt --statistics`` and ``pocount`` say); the other counts say where the
+    text comes from: ``reviewed`` (a person confirmed it), ``memory_exact`` and
+    ``memory_fuzzy`` (translation-memory matches), ``machine``, ``suggestion``
+    (the old translation of an edited sentence) and ``needs_work`` (a person's
+    draft left fuzzy).
+    """
 
     document: str
     language: str
-    total: int
-    reviewed: int
-    machine: int
-    fuzzy: int
-    untranslated: int
+    total: int = 0
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    reviewed: int = 0
+    memory_exact: int = 0
+    memory_fuzzy: int = 0
+    machine: int = 0
+    suggestion: int = 0
+    needs_work: int = 0
+    source_language: str = ""
     error: str | None = None  # why the catalog could not be read (its counts are then 0)
 
     @property
+    def memory(self) -> int:
+        """Entries filled from the translation memory (exact and fuzzy matches)."""
+        return self.memory_exact + self.memory_fuzzy
+
+    @property
     def reviewed_percent(self) -> float:
-        return 100.0 * self.reviewed / self.total if self.total else 100.0
+        """Share of entries with a confirmed translation (gettext's "translated")."""
+        return 100.0 * self.translated / self.total if self.total else 100.0
 
     def to_dict(self) -> dict[str, object]:
         return {
             "document": self.document,
             "language": self.language,
+            "source_language": self.source_language,
             "total": self.total,
-            "reviewed": self.reviewed,
-            "machine": self.machine,
-            "untranslated": self.untranslated,
+            "translated": self.translated,
             "fuzzy": self.fuzzy,
+            "untranslated": self.untranslated,
+            "reviewed": self.reviewed,
+            "memory_exact": self.memory_exact,
+            "memory_fuzzy": self.memory_fuzzy,
+            "machine": self.machine,
+            "suggestion": self.suggestion,
+            "needs_work": self.needs_work,
             "reviewed_percent": round(self.reviewed_percent, 1),
             "error": self.error,
         }
@@ -60,24 +87,23 @@ def discover_catalogs(
 
 
 def status(project: Project, languages: Sequence[str] = ()) -> list[CatalogStatus]:
-    """Entry counts per document and language, read from the PO files."""
+    """Entry counts per document and language, read from the PO files; a catalog that
+    cannot be read is reported on its row instead of failing the whole status."""
     result = []
-    for name, language, path in discover_catalogs(project, languages):
-        try:
-            loaded = catalog.load_catalog(path, language)
-        except UserError as error:  # one broken file must not hide every other row
-            result.append(CatalogStatus(name, language, 0, 0, 0, 0, 0, error=str(error)))
-            continue
-        counts = states.counts(loaded.po) if loaded else {}
-        result.append(
-            CatalogStatus(
-                name,
-                language,
-                counts.get("total", 0),
-                counts.get("reviewed", 0),
-                counts.get("machine", 0),
-                counts.get("fuzzy", 0),
-                counts.get("untranslated", 0),
-            )
-        )
+    with Facts(project, read_only=True) as facts:
+        for name, language, path in discover_catalogs(project, languages):
+            try:
+                result.append(_status(facts, name, language, path))
+            except UserError as error:  # one broken file must not hide every other row
+                result.append(CatalogStatus(name, language, error=str(error)))
     return result
+
+
+def _status(facts: Facts, name: str, language: str, path: Path) -> CatalogStatus:
+    loaded = catalog.load_catalog(path, language)
+    if loaded is None:
+        return CatalogStatus(name, language)
+    source_language = loaded.po.metadata.get("X-Source-Language", "") or "en"
+    origins = facts.catalog(name, source_language, language).origins(loaded.po)
+    counts = states.counts(origins)
+    return CatalogStatus(name, language, source_language=source_language, **counts)

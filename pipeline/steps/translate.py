@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pipeline.errors import UserError
-from pipeline.gettext import catalog, states
+from pipeline.gettext import catalog, provenance, states
+from pipeline.gettext.states import Origin
 from pipeline.project import Project
 from pipeline.steps.job import Job
 from pipeline.steps.sources import Source
@@ -62,6 +63,14 @@ def translate(job: Job, routes: dict[Pair, Route], retranslate_machine: bool = F
     for pair in sorted(job.pairs()):
         if pair in routes:
             _translate_pair(job, pair, routes[pair], retranslate_machine)
+    places = job.report.suggestions
+    if places:
+        shown = ", ".join(places[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+        job.report.notes.append(
+            f"{len(places)} edited sentence{'s' if len(places) > 1 else ''} need review (their "
+            f"old translation is a fuzzy suggestion; machine translation is published "
+            f"meanwhile): {shown}"
+        )
 
 
 def _translate_pair(job: Job, pair: Pair, route: Route, retranslate_machine: bool) -> None:
@@ -83,7 +92,7 @@ def _translate_pair(job: Job, pair: Pair, route: Route, retranslate_machine: boo
         for source in sources:
             if source.name not in job.failed:
                 with job.document(source, "catalog"):
-                    _apply(job, source.name, language, route, pending, retranslate_machine)
+                    _apply(job, source, language, route, pending, retranslate_machine)
 
 
 def _batch_settings(project: Project, pair: Pair) -> BatchSettings:
@@ -107,39 +116,60 @@ def _collect_pending(
     retranslate_machine: bool,
     pending: PendingSentences,
 ) -> None:
+    """Every sentence that needs a machine translation: into its entry (untranslated, or
+    redone with ``retranslate_machine``), or only into the cache, to be published while
+    its entry holds a person's suggestion made for another sentence."""
     for source in sources:
         with job.document(source, "catalog"):
             path = job.project.catalog_path(language, source.name)
             loaded = catalog.load_catalog(path, language)
             if loaded is not None:
+                facts = job.catalog_facts(source, language)
                 pending.add(
                     entry.msgid
-                    for entry in loaded.po
-                    if states.needs_machine_translation(entry, retranslate_machine)
+                    for entry, origin in facts.origins(loaded.po)
+                    if not entry.msgid_plural
+                    and (
+                        states.writes_machine_translation(origin, retranslate_machine)
+                        or (
+                            states.needs_machine_text(origin)
+                            and facts.machine_text(entry.msgid) is None
+                        )
+                    )
                 )
 
 
 def _apply(
     job: Job,
-    name: str,
+    source: Source,
     language: str,
     route: Route,
     pending: PendingSentences,
     retranslate_machine: bool,
 ) -> None:
-    """Write the translations of ``pending`` into one PO file (if any entry needs one)."""
-    po_path = job.project.catalog_path(language, name)
+    """Write the translations of ``pending`` into one PO file (if any entry needs one),
+    and count the edited sentences whose suggestion waits for a person."""
+    po_path = job.project.catalog_path(language, source.name)
     loaded = catalog.load_catalog(po_path, language)
     if loaded is None:
         return
+    facts = job.catalog_facts(source, language)
     changed = False
-    for entry in loaded.po:
-        if states.needs_machine_translation(entry, retranslate_machine):
-            translation = pending.translation(entry.msgid)
-            if translation is not None:
-                states.set_machine_translation(entry, translation, route.label)
-                changed = True
+    for entry, origin in list(facts.origins(loaded.po)):
+        if origin is Origin.SUGGESTION:
+            job.report.suggestions.append(f"{po_path}:{entry.linenum}")
+        if entry.msgid_plural or not states.writes_machine_translation(
+            origin, retranslate_machine
+        ):
+            continue
+        translation = pending.translation(entry.msgid)
+        if translation is not None:
+            comment = provenance.machine_comment(route.label)
+            states.set_machine_translation(entry, translation, comment)
+            facts.wrote(entry, provenance.Fill(translation, Origin.MACHINE, route.label))
+            changed = True
     if changed and catalog.save_with_revision_date(
         loaded.po, po_path, loaded.fingerprint, "PO-Revision-Date"
     ):
         job.report.written.add(str(po_path))
+    facts.commit()

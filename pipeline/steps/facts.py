@@ -1,0 +1,124 @@
+"""What a job knows about who wrote each translation: the fill record and the MT cache.
+
+A step asks :class:`Facts` for one catalog's view (:meth:`Facts.catalog`):
+the origin of each entry (:func:`pipeline.gettext.states.classify` fed with
+the fill record and the machine outputs known for its msgid), and records what
+the step itself writes into entries. Both stores are opened once per job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.gettext import provenance, states
+from pipeline.gettext.states import Origin
+
+if TYPE_CHECKING:
+    import polib
+
+    from pipeline.mt.cache import KnownTranslations
+    from pipeline.project import Project
+
+
+class Facts:
+    """The fill record and the MT cache of a project, open for one job."""
+
+    def __init__(self, project: Project, *, read_only: bool = False) -> None:
+        self._project = project
+        self._read_only = read_only  # status, check: never create a file
+        self._fills: provenance.FillStore | None = None
+        self._known: dict[tuple[str, str], KnownTranslations] = {}
+
+    @property
+    def fills(self) -> provenance.FillStore | _NoFills:
+        if self._fills is None:
+            path = Path(self._project.translations_dir) / provenance.FILL_FILE
+            if self._read_only and not path.exists():
+                return _NoFills()
+            self._fills = provenance.FillStore(self._project.translations_dir)
+        return self._fills
+
+    def known(self, source_language: str, language: str) -> KnownTranslations:
+        """The MT cache's translations for a language pair (read-only)."""
+        from pipeline.mt.cache import CACHE_FILE, KnownTranslations
+
+        pair = (source_language, language)
+        if pair not in self._known:
+            path = Path(self._project.translations_dir) / CACHE_FILE
+            self._known[pair] = KnownTranslations(path, *pair)
+        return self._known[pair]
+
+    def catalog(self, document: str, source_language: str, language: str) -> CatalogFacts:
+        """The facts of one document's catalog in ``language``."""
+        return CatalogFacts(self, document, source_language, language)
+
+    @property
+    def notes(self) -> list[str]:
+        """Things the user should know (a damaged fill record was set aside)."""
+        return self._fills.notes if self._fills is not None else []
+
+    def close(self) -> None:
+        if self._fills is not None:
+            self._fills.close()
+        for known in self._known.values():
+            known.close()
+
+    def __enter__(self) -> Facts:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _NoFills:
+    """The fill record of a project that has none yet (read-only use)."""
+
+    def get(self, key: bytes) -> None:
+        return None
+
+
+class CatalogFacts:
+    """Origins of one catalog's entries, and what a step wrote into them."""
+
+    def __init__(self, facts: Facts, document: str, source_language: str, language: str) -> None:
+        self._facts = facts
+        self.document, self.source_language, self.language = document, source_language, language
+        self._pending: list[tuple[bytes, provenance.Fill]] = []
+
+    def key(self, entry: polib.POEntry) -> bytes:
+        return provenance.FillStore.key(self.language, self.document, entry.msgctxt, entry.msgid)
+
+    def fill(self, entry: polib.POEntry) -> provenance.StoredFill | None:
+        return self._facts.fills.get(self.key(entry))
+
+    def origin(self, entry: polib.POEntry) -> Origin:
+        """Where ``entry``'s text comes from."""
+        known = self._facts.known(self.source_language, self.language)
+        return states.classify(entry, self.fill(entry), known.outputs)
+
+    def origins(self, po: polib.POFile) -> Iterator[tuple[polib.POEntry, Origin]]:
+        """(entry, origin) for every active entry of ``po``."""
+        for entry in po:
+            if not entry.obsolete:
+                yield entry, self.origin(entry)
+
+    def machine_text(self, msgid: str) -> str | None:
+        """A machine translation of ``msgid`` from the cache (newest model), or None."""
+        return self._facts.known(self.source_language, self.language).best(msgid)
+
+    def wrote(self, entry: polib.POEntry, fill: provenance.Fill) -> None:
+        """Remember that the step wrote ``fill`` into ``entry`` (recorded by :meth:`commit`)."""
+        self._pending.append((self.key(entry), fill))
+
+    def commit(self) -> None:
+        """Record what was written, once the catalog is saved."""
+        if self._pending:
+            self._facts.fills.record(self._pending)
+            self._pending = []
+
+    def annotate(self, entry: polib.POEntry, origin: Origin, *extra: str | None) -> None:
+        """Re-derive our ``#.`` lines on ``entry`` from its origin and what we recorded."""
+        line = provenance.provenance_comment(origin, self.fill(entry))
+        provenance.annotate(entry, [line, *extra])
