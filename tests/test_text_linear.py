@@ -23,6 +23,7 @@ HOSTILE = {
     ),
     "100k times 'a. '": "'a. ' * 100_000",
     "100k times 'No. '": "'No. ' * 100_000",
+    "250k tab-separated sentences": "'Ab.\\t' * 250_000",
     "quotes after a full stop": "'.' + '\"' * 1_000_000",
     "spaces after an ellipsis": "'…' + ' ' * 1_000_000 + 'x'",
     "word in an update stamp": "'Last updated: ' + 'a' * 1_000_000",

@@ -14,9 +14,11 @@ cases, and on generated text (hypothesis) built from the constructs listed here.
 A line is *plain* when:
 
 * every character is a word character (``\\w``), whitespace, or one of
-  ``, ; : % $ € £ & / # + * = @ ’ ' - – — . ! ?`` (so no quotes, brackets,
-  ellipses, fullwidth or other scripts' sentence marks, which pysbd's
-  between-quotes, list, ellipsis and parenthesis rules act on);
+  ``, ; : % $ € £ & / # + * = @ ’ ' - – — . ! ? « »`` (so no other quotes,
+  brackets, ellipses, fullwidth or other scripts' sentence marks, which
+  pysbd's between-quotes, list, ellipsis and parenthesis rules act on), and no
+  ``.`` ``!`` ``?`` lies between a « and the next » (pysbd's rule for « … »
+  then changes nothing);
 * an ASCII ``'`` follows a word character (pysbd's quoted-text rules need a
   quote after whitespace), there is no ``--`` (its em-dash rule), no token that is
   one ASCII letter followed by a period (its list and initials rules), no
@@ -24,21 +26,24 @@ A line is *plain* when:
 * every ``.`` ``!`` ``?`` either ends the line (maybe before whitespace), or is
   a ``.`` inside a token between two ASCII letters or two ASCII digits
   ("nato.int", "3.5": pysbd protects those), or is a *clear boundary*: followed
-  by whitespace and then an upper-case letter or an ASCII digit, and after a
-  token that cannot be an abbreviation. For ``.`` that token is a word
-  (letters, maybe joined by ``'`` ``’`` ``-``) whose last part has two letters or more and is
-  in no abbreviation list (pysbd's for the language, read as pysbd reads them:
-  as case-insensitive regular expressions, and the segmenter's titles,
-  abbreviations and words before numbers), or a number that is not one or
-  two digits alone ("4,000." and "$10." end sentences, "2." is a list item to
-  pysbd). For ``!`` and ``?`` any token will do, also one space before the mark
-  (French typography).
+  by whitespace and then an upper-case letter or an ASCII digit, after a token.
+  For ``!`` and ``?`` any token will do, also one space before the mark (French
+  typography). For ``.`` the token is a word (letters, maybe joined by ``'``
+  ``’`` ``-``) whose last part has two letters or more, or a number that is not
+  one or two digits alone ("4,000." and "$10." end sentences, "2." is a list
+  item to pysbd), either maybe followed by », or a lone » ("la paix ». Puis");
+  and it is not a title of the segmenter's, nor one of pysbd's *prepositive*
+  abbreviations ("Gen."), which keep their period before anything; before a
+  digit or "I" it is none of pysbd's abbreviations either (read as pysbd reads
+  them: case-insensitive regular expressions, so its "e.g" matches "eng"), nor
+  a word the segmenter expects a number after ("No. 5"). pysbd's other
+  abbreviations ("etc.", "May.") end a sentence before a capital.
 
 On a plain line pysbd's pre-processing changes nothing that matters (no rule's
 pattern can match), its splitting regex then ends a sentence at each clear
 boundary, and the segmenter's merge rules keep every one of them (none follows
-a title or abbreviation, none is followed by lower case); its extra splits need
-"…" or a closing quote. Lines pysbd sees in windows (longer than
+a title, none comes before lower case or after "No." before a number); its extra
+splits need "…" or a closing quote. Lines pysbd sees in windows (longer than
 ``segment._WINDOW``) split the same way, as every rule above looks at a few
 characters around a boundary.
 
@@ -60,7 +65,7 @@ VERIFIED_PYSBD = "0.3.4"
 # pysbd languages that only change the abbreviation lists and sentence starters.
 FAST_LANGUAGES = frozenset({"en", "fr", "es", "it", "nl", "pl"})
 
-_PLAIN_PUNCTUATION = ",;:%$€£&/#+*=@’'-–—.!?"
+_PLAIN_PUNCTUATION = ",;:%$€£&/#+*=@’'-–—.!?«»"
 # Any character outside these makes a line not plain (see the module docstring).
 _NOT_PLAIN_CHARACTER = re.compile(rf"[^\w\s{re.escape(_PLAIN_PUNCTUATION)}]")
 _OPENING_QUOTE = re.compile(r"(?<!\w)'")  # an ASCII quote that may open a quotation
@@ -71,7 +76,6 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _NUMBER = re.compile(r"[$€£]?[0-9]+(?:[.,][0-9]+)*%?")
 _LIST_NUMBER = re.compile(r"[0-9]{1,2}")
 _APOSTROPHES = re.compile(r"['’]")
-_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
 
 
 @functools.cache
@@ -82,12 +86,16 @@ def enabled() -> bool:
     return getattr(pysbd, "__version__", None) == VERIFIED_PYSBD
 
 
-def fast_cuts(line: str, code: str, known_words: frozenset[str]) -> list[int] | None:
+def fast_cuts(
+    line: str, code: str, titles: frozenset[str], before_number: frozenset[str]
+) -> list[int] | None:
     """Sentence starts in ``line`` (masked, one line) if it is plain, else ``None``.
 
-    ``code`` is a pysbd language code; ``known_words`` are the segmenter's own
-    titles, abbreviations and words before numbers, lower case. The result is
-    what pysbd plus the segmenter's rules give for a plain line.
+    ``code`` is a pysbd language code; ``titles`` and ``before_number`` are the
+    segmenter's own titles and words before numbers, lower case (its other
+    abbreviations only keep a lower-case word from starting a sentence, which
+    never happens here). The result is what pysbd plus the segmenter's rules
+    give for a plain line.
     """
     if code not in FAST_LANGUAGES or not enabled() or _NOT_PLAIN_CHARACTER.search(line):
         return None
@@ -95,6 +103,8 @@ def fast_cuts(line: str, code: str, known_words: frozenset[str]) -> list[int] | 
         return None  # pysbd's em-dash and quotation rules
     if "!" in line and _exclamation_words().search(line):
         return None
+    if "«" in line and _quotes_hold_a_mark(line):
+        return None  # pysbd never ends a sentence inside « … »
     cuts: list[int] = []
     size = len(line)
     for match in _TERMINAL.finditer(line):
@@ -118,10 +128,21 @@ def fast_cuts(line: str, code: str, known_words: frozenset[str]) -> list[int] | 
         head = line[following]
         if not (head.isupper() or head in _ASCII_DIGITS):
             return None
-        if period and not _ends_sentence(token, code, known_words, line, mark):
+        if period and not _ends_sentence(token, code, (titles, before_number), line, mark):
             return None
         cuts.append(following)
     return cuts
+
+
+def _quotes_hold_a_mark(line: str) -> bool:
+    """Whether a ``.``/``!``/``?`` lies between a « and the next » (or the line's end)."""
+    start = line.find("«")
+    while start != -1:
+        close = line.find("»", start)
+        if _TERMINAL.search(line, start, len(line) if close == -1 else close):
+            return True
+        start = -1 if close == -1 else line.find("«", close)
+    return False
 
 
 def _single_letter_before(line: str, mark: int) -> bool:
@@ -151,27 +172,68 @@ def _token_before(line: str, mark: int, *, allow_space: bool) -> str:
     if allow_space:
         while end and line[end - 1].isspace():
             end -= 1
-    start = line.rfind(" ", 0, end) + 1
-    other = _LAST_SPACE.search(line, start, end)  # a tab or no-break space, rarely
-    return line[other.end() if other else start : end]
+    start = end
+    while start and not line[start - 1].isspace():  # each token is scanned once: linear
+        start -= 1
+    return line[start:end]
 
 
 def _ends_sentence(
-    token: str, code: str, known_words: frozenset[str], line: str, mark: int
+    token: str, code: str, words: tuple[frozenset[str], frozenset[str]], line: str, mark: int
 ) -> bool:
     """Whether the period at ``mark`` after ``token`` ends a sentence for pysbd and the
-    merge rules."""
+    merge rules (what follows is whitespace, then an upper-case letter or a digit)."""
     if token.endswith("Co") and line.startswith("KG", mark + 2):
         return False  # pysbd's Kommanditgesellschaft rule: "Co. KG"
-    if _WORD.fullmatch(token):
-        last = _APOSTROPHES.split(token)[-1]
-        return (
-            len(last) >= 2
-            and last.lower() not in known_words
-            and token.lower() not in known_words
-            and not _pysbd_abbreviation(code, token)
-        )
-    return bool(_NUMBER.fullmatch(token)) and not _LIST_NUMBER.fullmatch(token)
+    head = line[_skip_space(line, mark + 1)]
+    follows = "digit" if head in _ASCII_DIGITS else "I" if head == "I" else "capital"
+    check = _clear_token if len(token) <= 64 else _clear_token.__wrapped__  # cache words only
+    return check(token, code, words, follows)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _clear_token(
+    token: str, code: str, words: tuple[frozenset[str], frozenset[str]], follows: str
+) -> bool:
+    """Whether a period after ``token`` ends a sentence when a capital, "I" or a digit
+    ``follows``; remembered, as sentences end with the same words again and again.
+
+    pysbd keeps the period of a *prepositive* abbreviation ("Gen.") whatever
+    follows, and of any other abbreviation (its patterns: "e.g" also matches
+    "eng") before a digit or "I"; the merge rules keep it after a title, and
+    after a word before numbers ("No.") when a digit follows.
+    """
+    titles, before_number = words
+    core = token.removesuffix("»")  # "la paix ». Puis", "paix». Puis"
+    if not core:
+        return True  # a lone "»"
+    if _NUMBER.fullmatch(core):
+        if _LIST_NUMBER.fullmatch(core):
+            return False  # "2.": a list item to pysbd
+        last = core
+    elif _WORD.fullmatch(core):
+        last = _APOSTROPHES.split(core)[-1].lower()
+        if len(last) < 2 or last in titles:
+            return False
+    else:
+        return False
+    if token.lower() in _prepositive(code) or core.lower() in _prepositive(code):
+        return False
+    if follows == "digit" and last in before_number:
+        return False
+    return follows == "capital" or not (
+        _pysbd_abbreviation(code, token) or _pysbd_abbreviation(code, core)
+    )
+
+
+@functools.cache
+def _prepositive(code: str) -> frozenset[str]:
+    """pysbd's abbreviations of ``code`` that keep their period before any word ("Gen.")."""
+    from pysbd.languages import LANGUAGE_CODES
+
+    return frozenset(
+        word.strip().lower() for word in LANGUAGE_CODES[code].Abbreviation.PREPOSITIVE_ABBREVIATIONS
+    )
 
 
 def _pysbd_abbreviation(code: str, token: str) -> bool:
