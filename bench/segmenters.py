@@ -8,9 +8,12 @@ Segmenters compared, all rule-based and offline:
 
 * ``pysbd``: ``pysbd.Segmenter(language, clean=False, char_span=True)``, raw;
 * ``sentencex``: ``sentencex.get_sentence_boundaries(language, text)``, raw;
-* ``segment (pysbd+rules)``: :func:`pipeline.text.segment.split_sentences`, the
-  chosen one: pysbd behind masking, extra splits, merges and windows;
-* ``sentencex+rules``: the same wrapper with sentencex in place of pysbd,
+* ``segment (fast path)``: :func:`pipeline.text.segment.split_sentences`, the
+  chosen one: plain lines by :mod:`pipeline.text.fastsplit`, the others by
+  pysbd behind masking, extra splits, merges and windows;
+* ``segment (reference)``: the same with ``fast=False``, pysbd on every line
+  (what the fast path must equal, and what the segmenter was before it);
+* ``sentencex+rules``: the reference wrapper with sentencex in place of pysbd,
   to check whether the rules, not the library, make the difference.
 
 Measured:
@@ -24,8 +27,13 @@ Measured:
   (sentencex 1.0.32 panics in Rust, e.g. on "I\u00a0.", which Python sees as
   a ``pyo3_runtime.PanicException``, a BaseException);
 * speed: sentences per second over the corpus body lines repeated
-  ``--repeat`` times, one call per line as the pipeline does;
+  ``--repeat`` times, one call per line as the pipeline does, and over every
+  block of a generated transcript (``--transcript-kb``, written by
+  :func:`pipeline.testing.write_long_transcript` from the test sentences);
 * time for one 20,000-word sentence, a 100 kB line and a 1 MB line.
+
+Times are CPU seconds of this process (``time.process_time``), so the figures
+hold on a machine busy with other work; on an idle one they equal wall time.
 """
 
 from __future__ import annotations
@@ -99,6 +107,14 @@ def run_segment(text: str, language: str) -> tuple[Spans, bool]:
     return [(s.start, s.end) for s in segments], rebuilt == text
 
 
+def run_segment_reference(text: str, language: str) -> tuple[Spans, bool]:
+    segments = segment.split_sentences(text, language, fast=False)
+    lead = text[: segments[0].start] if segments else text
+    separators = segment.gaps(text, segments)
+    rebuilt = lead + "".join(s.text + g for s, g in zip(segments, separators, strict=True))
+    return [(s.start, s.end) for s in segments], rebuilt == text
+
+
 def sentencex_sentences(chunk: str, code: str) -> list[str]:
     import sentencex
 
@@ -109,7 +125,7 @@ def run_sentencex_rules(text: str, language: str) -> tuple[Spans, bool]:
     original = segment._pysbd_sentences
     segment._pysbd_sentences = sentencex_sentences  # type: ignore[assignment]
     try:
-        return run_segment(text, language)
+        return run_segment_reference(text, language)
     finally:
         segment._pysbd_sentences = original  # type: ignore[assignment]
 
@@ -117,7 +133,8 @@ def run_sentencex_rules(text: str, language: str) -> tuple[Spans, bool]:
 SEGMENTERS: dict[str, Segmenter] = {
     "pysbd": run_pysbd,
     "sentencex": run_sentencex,
-    "segment (pysbd+rules)": run_segment,
+    "segment (fast path)": run_segment,
+    "segment (reference)": run_segment_reference,
     "sentencex+rules": run_sentencex_rules,
 }
 
@@ -193,11 +210,29 @@ def speed(run: Segmenter, corpus: list[tuple[str, str]], repeat: int) -> float:
     """Sentences per second over ``corpus`` repeated ``repeat`` times."""
     run(corpus[0][1], corpus[0][0])  # warm-up: imports, segmenter construction
     sentences = 0
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(repeat):
         for language, text in corpus:
             sentences += len(run(text, language)[0])
-    return sentences / (time.perf_counter() - start)
+    return sentences / (time.process_time() - start)
+
+
+def transcript_blocks(size_kb: int) -> list[str]:
+    """The blocks of a generated transcript of about ``size_kb`` kB (see the docstring)."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from memory_scale import sentence_pool
+
+    from pipeline.testing import write_long_transcript
+    from pipeline.text.ingest import ingest_file
+
+    # The pool's two header fragments ("• Last updated: 11 Oct.") are no body text.
+    pool = [sentence for sentence in sentence_pool() if "•" not in sentence]
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(work) / "transcript.txt"
+        write_long_transcript(path, size_kb * 1000, pool)
+        return [block.text for block in ingest_file(path).blocks]
 
 
 def long_inputs(corpus: list[tuple[str, str]]) -> dict[str, str]:
@@ -212,9 +247,9 @@ def long_inputs(corpus: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def timed(run: Segmenter, text: str) -> tuple[float, int]:
-    start = time.perf_counter()
+    start = time.process_time()
     spans, _ = run(text, "en")
-    return time.perf_counter() - start, len(spans)
+    return time.process_time() - start, len(spans)
 
 
 def print_table(headers: list[str], rows: list[list[str]]) -> None:
@@ -227,10 +262,29 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
     print()
 
 
+def print_transcript_speed(blocks: list[str]) -> None:
+    """Fast path against reference over a generated transcript; the segmentations must match."""
+    rows, results = [], {}
+    for name, fast in (("segment (fast path)", True), ("segment (reference)", False)):
+        start = time.process_time()
+        results[name] = [segment.split_sentences(block, "en", fast=fast) for block in blocks]
+        seconds = time.process_time() - start
+        count = sum(map(len, results[name]))
+        rows.append([name, f"{count:,}", f"{seconds:.2f}", f"{count / seconds:,.0f}"])
+    same = results["segment (fast path)"] == results["segment (reference)"]
+    to_pysbd = sum(segment._fast_cuts(segment._mask(block), "en") is None for block in blocks)
+    print(f"generated transcript: {len(blocks):,} blocks, {sum(map(len, blocks)):,} characters,"
+          f" {to_pysbd:,} blocks not plain (pysbd); fast path and reference"
+          f" {'identical' if same else 'DIFFERENT'}\n")
+    print_table(["segmenter", "sentences", "CPU s", "sentences/s"], rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20, help="corpus repetitions for speed")
     parser.add_argument("--show-errors", action="store_true", help="list the texts split wrong")
+    parser.add_argument("--transcript-kb", type=int, default=1000,
+                        help="size of the generated transcript for speed (0: skip)")
     args = parser.parse_args()
     os.environ["RUST_BACKTRACE"] = "0"  # sentencex panics: one line each, not a backtrace
 
@@ -269,6 +323,8 @@ def main() -> None:
          "lossy/raised", "sentences/s"],
         rows,
     )
+    if args.transcript_kb:
+        print_transcript_speed(transcript_blocks(args.transcript_kb))
     if args.show_errors:
         for name, texts in wrong.items():
             print(f"{name}: wrong on")

@@ -19,7 +19,7 @@ import pytest
 from conftest import DATA, ROOT, run_cli
 
 from pipeline.testing import LONG_TRANSCRIPT_HEADER, word_by_word, write_long_transcript
-from pipeline.text import ingest
+from pipeline.text import ingest, parts
 from pipeline.text.ingest import Part, plan_parts, read_part
 
 
@@ -92,12 +92,12 @@ def test_an_edit_moves_no_other_part_boundary(tmp_path: Path, small_parts: int) 
 def test_line_ends_across_read_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, newline: str
 ) -> None:
-    monkeypatch.setattr(ingest, "_READ_CHUNK", 7)  # "\r\n" straddles chunk edges
+    monkeypatch.setattr(parts, "_READ_CHUNK", 7)  # "\r\n" straddles chunk edges
     lines = [f"line {i} " + "x" * (i % 5) for i in range(60)]
     path = tmp_path / "t.txt"
     path.write_bytes(newline.join(lines).encode("ascii"))
     with path.open("rb") as stream:
-        found = list(ingest._byte_lines(stream))
+        found = list(parts._byte_lines(stream))
     assert [line.decode() for _, _, line in found] == lines
     assert [number for number, _, _ in found] == list(range(1, 61))
     data = path.read_bytes()

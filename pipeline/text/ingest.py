@@ -14,16 +14,33 @@ Nothing here translates or segments: the result is plain data.
 from __future__ import annotations
 
 import datetime as dt
-import glob
-import os
 import re
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import UserError
 from pipeline.text.document import Block, BlockKind, Document, Metadata
+
+# Reading bytes and large-file parts live in their own modules; these names are
+# re-exported so that ``pipeline.text.ingest`` stays the one import for callers.
+from pipeline.text.parts import Part, part_glob, part_name, plan_parts, read_part
+from pipeline.text.reading import decode_bytes, read_text
+
+__all__ = [
+    "Part",
+    "decode_bytes",
+    "for_matching",
+    "ingest_file",
+    "parse_date",
+    "parse_datetime",
+    "parse_transcript",
+    "part_glob",
+    "part_name",
+    "plan_parts",
+    "read_part",
+    "read_text",
+]
 
 NBSP_CHARS = "\u00a0\u202f\u2007"
 _NBSP_TABLE = str.maketrans({c: " " for c in NBSP_CHARS})
@@ -56,10 +73,13 @@ KNOWN_KINDS = {
     "message vidéo",
 }
 
-# "18 Feb. 2021", "25-May-2017", "5 février 2021", "February 18, 2021", "2021-02-18"
+# "18 Feb. 2021", "25-May-2017", "5 février 2021", "February 18, 2021", "2021-02-18".
+# A month name starts at the start of a word (the look-behind): without it a
+# search retries from every letter of a long word, quadratic in its length.
 _DATE_RE = re.compile(
     r"(?P<day>\d{1,2})(?:er)?[\s.\-/]+(?P<month>[^\W\d_]{3,})\.?[\s.\-/]+(?P<year>\d{4})"
-    r"|(?P<month_first>[^\W\d_]{3,})\.?\s+(?P<day_second>\d{1,2}),?\s+(?P<year_second>\d{4})"
+    r"|(?<![^\W\d_])(?P<month_first>[^\W\d_]{3,})\.?\s+(?P<day_second>\d{1,2}),?\s+"
+    r"(?P<year_second>\d{4})"
     r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})"
 )
 _TIME_RE = re.compile(r"\b(?P<hour>[01]?\d|2[0-3])[:h](?P<minute>[0-5]\d)\b")
@@ -125,52 +145,6 @@ class _Line:
 
 
 # ---------------------------------------------------------------------------
-# Reading bytes
-
-
-def read_text(path: Path, encoding: str = "utf-8") -> str:
-    """Decode a transcript file, refusing binaries and naming the first bad byte."""
-    path = Path(path)
-    if path.is_dir():
-        raise UserError(f"{path}: is a directory, expected a transcript file")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
-    return decode_bytes(data, str(path), encoding)
-
-
-def decode_bytes(
-    data: bytes, where: str, encoding: str = "utf-8", *, offset: int = 0, first_line: int = 1
-) -> str:
-    """Decode ``data``; a BOM is stripped; errors name the byte offset and line.
-
-    ``offset`` and ``first_line`` say where ``data`` starts in its file when it
-    is one part of a large transcript, so that errors still point into the file.
-    """
-    nul = data.find(b"\x00")
-    if nul != -1 and not encoding.lower().replace("-", "").startswith("utf16"):
-        raise UserError(
-            f"{where}: binary file (NUL byte at offset {offset + nul}), not a transcript"
-        )
-    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
-    try:
-        text = data.decode(codec)
-    except LookupError:
-        raise UserError(f"unknown encoding {encoding!r}") from None
-    except UnicodeDecodeError as exc:
-        line = first_line + data.count(b"\n", 0, exc.start)
-        shown = encoding.upper() if encoding.lower().startswith("utf") else encoding
-        raise UserError(
-            f"{where}:{line}: not valid {shown} (byte 0x{data[exc.start]:02x} at offset "
-            f"{offset + exc.start}); pass --encoding to read it in another encoding"
-        ) from None
-    return text.lstrip("\ufeff")
-
-
-# ---------------------------------------------------------------------------
 # Parsing
 
 
@@ -228,151 +202,6 @@ def ingest_file(
         language=language,
         first_line=part.first_line if part else 1,
         header=part is None or part.number == 1,
-    )
-
-
-# ---------------------------------------------------------------------------
-# Large files: parts
-
-
-@dataclass(frozen=True)
-class Part:
-    """A byte range of a large transcript that is processed as a document of its own.
-
-    ``start``/``end`` are byte offsets, ``first_line`` the file line at ``start``,
-    ``number`` counts from 1.
-    """
-
-    number: int
-    start: int
-    end: int
-    first_line: int
-
-
-def part_name(file_name: str, number: int) -> str:
-    """The document name of a large file's part: ``speech`` → ``speech.part-0001``."""
-    return f"{file_name}.part-{number:04d}"
-
-
-def part_glob(file_name: str) -> str:
-    """A glob matching every :func:`part_name` of ``file_name`` and nothing else; the
-    same pattern works for :mod:`glob`/:mod:`pathlib` and SQLite's ``GLOB``."""
-    return glob.escape(file_name) + ".part-[0-9][0-9][0-9][0-9]"
-
-
-PART_BYTES = 1 << 20  # a part holds at least this much text ...
-PART_MAX_FACTOR = 4  # ... and ends at the first paragraph after PART_MAX_FACTOR times it
-_CUT_MODULUS = 4  # in between, a paragraph starts a new part if crc32(first line) % 4 == 0
-_READ_CHUNK = 1 << 20
-
-
-def part_bytes() -> int:
-    """The minimum part size: PART_BYTES, or ``PIPELINE_PART_BYTES`` (tests, tuning)."""
-    try:
-        return max(1024, int(os.environ.get("PIPELINE_PART_BYTES", PART_BYTES)))
-    except ValueError:
-        raise UserError(
-            f"PIPELINE_PART_BYTES={os.environ['PIPELINE_PART_BYTES']!r}: expected a number of bytes"
-        ) from None
-
-
-def plan_parts(path: Path, encoding: str = "utf-8") -> list[Part]:
-    """Where a large transcript is cut into parts; ``[]`` when it is read whole.
-
-    A file over twice the part size is scanned once, line by line, without
-    being decoded or held in memory. Parts end at paragraph boundaries (a
-    blank line) chosen by content: once a part holds ``part_bytes()``, it ends
-    before the next paragraph whose first line's CRC-32 is divisible by 4 (or
-    at any paragraph once it holds four times that, or at any non-blank line
-    at eight times). Because the cut points depend on the text around them, not on
-    offsets, editing one part moves no other part's boundaries, and each
-    part's PO file stays the translators' own.
-
-    Only encodings in which a line break is the byte ``\n`` (UTF-8, the ISO
-    8859 and Windows code pages …) can be cut without decoding; a UTF-16 file
-    is read whole.
-    """
-    size_min = part_bytes()
-    path = Path(path)
-    try:
-        if path.stat().st_size <= 2 * size_min or not _ascii_compatible(encoding):
-            return []
-    except OSError:
-        return []  # reading it will report the problem
-    parts: list[Part] = []
-    start, first_line, previous_blank = 0, 1, False
-    with path.open("rb") as stream:
-        for number, offset, line in _byte_lines(stream):
-            size = offset - start
-            blank = not line.strip()
-            paragraph_start = previous_blank and not blank
-            if size >= size_min and (
-                (paragraph_start and zlib.crc32(line.strip()) % _CUT_MODULUS == 0)
-                or (paragraph_start and size >= PART_MAX_FACTOR * size_min)
-                or (not blank and size >= 2 * PART_MAX_FACTOR * size_min)
-            ):
-                parts.append(Part(len(parts) + 1, start, offset, first_line))
-                start, first_line = offset, number
-            previous_blank = blank
-        end = stream.tell()
-    parts.append(Part(len(parts) + 1, start, end, first_line))
-    return parts if len(parts) > 1 else []
-
-
-def _ascii_compatible(encoding: str) -> bool:
-    """True when ``\n``, ``\r`` and ASCII letters are single identical bytes in ``encoding``."""
-    import codecs
-
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
-        return False
-    if name.startswith(("utf-16", "utf-32", "utf-7")):
-        return False
-    try:
-        return "\r\n a".encode(name) == b"\r\n a"
-    except UnicodeError:
-        return False
-
-
-def _byte_lines(stream) -> Iterable[tuple[int, int, bytes]]:
-    """(line number, byte offset, line bytes) of a binary stream, read in chunks.
-
-    Lines end with ``\r\n``, ``\r`` or ``\n`` as in :func:`parse_transcript`,
-    also when a ``\r\n`` straddles two chunks.
-    """
-    number, offset, pending = 1, 0, b""
-    while True:
-        chunk = stream.read(_READ_CHUNK)
-        data = pending + chunk
-        if not chunk:
-            if data:
-                yield number, offset, data
-            return
-        # A final "\r" may be the first half of "\r\n": keep it for the next chunk.
-        limit = len(data) - 1 if data.endswith(b"\r") else len(data)
-        position = 0
-        for match in _BYTE_LINE_END.finditer(data, 0, limit):
-            yield number, offset, data[position : match.start()]
-            offset += match.end() - position
-            position = match.end()
-            number += 1
-        pending = data[position:]
-
-
-_BYTE_LINE_END = re.compile(rb"\r\n|\r|\n")
-
-
-def read_part(path: Path, part: Part, encoding: str = "utf-8") -> str:
-    """Decode one part of a file (errors name the file's own byte offset and line)."""
-    try:
-        with Path(path).open("rb") as stream:
-            stream.seek(part.start)
-            data = stream.read(part.end - part.start)
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
-    return decode_bytes(
-        data, str(path), encoding, offset=part.start, first_line=part.first_line
     )
 
 

@@ -14,16 +14,21 @@ URLs, "…", "« … » Puis"; sentencex: the French title "M.", "etc. Puis",
 "1. We train."), but sentencex 1.0.32 also *panics* in Rust on some text with
 non-breaking spaces (``"I\u00a0."``), which no ``except Exception`` catches,
 and with the rules below pysbd gets every case right, sentencex+rules does
-not. sentencex is ~50x faster, but pysbd's ~2,000 sentences/s is far from
-the pipeline's bottleneck. Around pysbd this module adds what transcripts
-need and it lacks:
+not. pysbd is slow (~0.4 ms a sentence), so most lines never reach it: a
+*plain* line (ordinary words, sentences ending at ``.``/``?``/``!`` before a
+capital, no quotes, brackets or abbreviations) gets its boundaries from
+:mod:`pipeline.text.fastsplit`, which gives exactly what pysbd and the rules
+below would, 20-40 times faster; ``split_sentences(..., fast=False)`` is the
+pysbd-only reference it is tested against. Around pysbd this module adds what
+transcripts need and it lacks:
 
 * **Line breaks** always end a segment (ingest makes one block per line, so a
   line break inside a block is a deliberate break, e.g. a DOCX soft return).
 * **Masking**: pysbd runs on a same-length copy of the text in which URLs and
-  e-mail addresses are replaced by ``x`` (so ``?``/``.`` inside them never end a
-  sentence) and pysbd's own placeholder symbols and backslashes by ``#`` (so
-  the library cannot mistake input characters for its internal markers).
+  e-mail addresses (:mod:`pipeline.text.patterns`) are replaced by ``x`` (so
+  ``?``/``.`` inside them never end a sentence) and pysbd's own placeholder
+  symbols and backslashes by ``#`` (so the library cannot mistake input
+  characters for its internal markers).
 * **Extra splits** after ``…`` and after a closing quote or bracket that
   follows final punctuation (``« Non ! » Puis``), when an upper-case letter
   comes next.
@@ -38,6 +43,13 @@ need and it lacks:
   context on both sides are kept. The 20,000-word sentence then takes < 1 s
   and a 1 MB line of prose 3-5 s. A quotation longer than the margin that
   holds a full stop may split differently than pysbd would split it whole.
+  A window with more than ``_DENSE`` sentence-final marks, quotes and brackets
+  is not prose ("a. a. a. …", a line of punctuation, on which pysbd's cost
+  grows with the square of the marks): it is cut at every candidate boundary
+  and left to the merge rules. A window without sentence-final punctuation
+  skips pysbd (no boundary there would survive the merge rules). Every regular
+  expression here is linear in its input, so no line, however long or odd,
+  makes segmentation superlinear.
 * **Alignment**: pysbd's sentences are located in the block by search (with a
   whitespace-insensitive fallback, as pysbd rewrites some spacing); one it
   altered beyond recognition gives no boundary, i.e. a missed split.
@@ -58,6 +70,8 @@ from typing import Any
 
 from pipeline.scratch import ScratchDatabase
 from pipeline.text.document import Segment
+from pipeline.text.fastsplit import fast_cuts
+from pipeline.text.patterns import mask_links
 
 __all__ = ["gaps", "split_sentences", "supported_language"]
 
@@ -68,19 +82,22 @@ __all__ = ["gaps", "split_sentences", "supported_language"]
 # "U.S. U.S. ..."), so longer lines are cut into windows of this size.
 _WINDOW = 1200
 _MARGIN = 150
+# A window of a long line with more sentence-final marks, quotes and brackets
+# than this is not prose ("a. a. a. ...", a line of punctuation): pysbd's cost
+# grows with the square of such marks in its input (25 s for 300 kB of "a. ",
+# 30 ms a window of random punctuation), so such windows are cut at every
+# candidate boundary and left to the merge rules. Prose has one sentence end per
+# 60-150 characters and a few quotes, i.e. 10-30 marks per window.
+_DENSE = _WINDOW // 20
+_MERGE_CONTEXT = 128  # characters before a boundary the merge rules look at
 
 _LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
-
-# URLs and e-mail addresses: their dots and question marks never end a sentence.
-# The lookbehinds keep both patterns linear on long runs of word characters.
-_URL = re.compile(r"(?<![\w/])(?:https?://|ftp://|www\.)[^\s<>\"«»“”]+", re.IGNORECASE)
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL_TRAILING = ".,;:!?'\"’”»"
 
 # Characters pysbd uses as internal markers (and backslash, which it uses to
 # escape brackets); input containing them would be rewritten by the library.
 _PYSBD_MARKERS = "∯∮♨☝✂⌬ᓰᓱᓳᓴᓷᓸ⎋ȸȹ☉☈☇☄♬♭ƪ☏♟♝\\"
 _MASK_TABLE = str.maketrans({ch: "#" for ch in _PYSBD_MARKERS})
+_MARKER = re.compile(f"[{re.escape(_PYSBD_MARKERS)}]")
 
 # Sentence-final punctuation (U+037E is the Greek question mark); pysbd's own
 # per-language list is added in _rules().
@@ -91,8 +108,10 @@ _NEVER_START = frozenset(",;:%)]}»”’›」』）〉》】")
 _HYPHENS = frozenset("-‐‑")
 
 # "…" or final punctuation + closing quote/bracket, then whitespace: a boundary
-# when an upper-case letter (maybe after an opening quote) comes next.
-_EXTRA_SPLIT = re.compile(r"(?:…|[.!?…]\s?[\"'”’»)\]]+)[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?\s?\w)")
+# when an upper-case letter (maybe after an opening quote) comes next. One
+# closer, then any more: "[closers]+[closers]*" would backtrack quadratically
+# over a long run of quotes.
+_EXTRA_SPLIT = re.compile(r"(?:…|[.!?…]\s?[\"'”’»)\]])[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?\s?\w)")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -120,6 +139,7 @@ _ABBREVIATIONS = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def supported_language(language: str) -> str:
     """The pysbd language code used for ``language`` ("fr-FR" → "fr"; unknown → "en")."""
     from pysbd.languages import LANGUAGE_CODES
@@ -180,25 +200,27 @@ class SegmentMemo(ScratchDatabase):
         return segments
 
 
-def split_sentences(text: str, language: str = "en") -> list[Segment]:
+def split_sentences(text: str, language: str = "en", *, fast: bool = True) -> list[Segment]:
     """Sentences of one block, lossless; empty/whitespace-only text gives [].
 
     Each segment is ``Segment(text[start:end], start, end)``, non-empty, with no
     leading or trailing whitespace; segments are in order and do not overlap,
     and only whitespace lies between them (see :func:`gaps`). Never raises on
     any ``str``; ``language`` is an ISO 639-1 code, unknown codes get English
-    rules.
+    rules. ``fast=False`` sends every line to pysbd (the reference the fast
+    path is tested and benchmarked against); the result is the same.
     """
     if not text or text.isspace():
         return []
     code = supported_language(language)
     segments: list[Segment] = []
-    for line in _LINE.finditer(text):
-        start, end = line.span()
-        if text[start:end].isspace():
+    for match in _LINE.finditer(text):
+        line = match.group()
+        if line.isspace():
             continue
-        cuts = _line_cuts(text[start:end], code)
-        segments.extend(_slices(text, [start, *(start + c for c in cuts), end]))
+        start = match.start()
+        cuts = _line_cuts(line, code, fast)
+        segments.extend(_slices(text, [start, *(start + c for c in cuts), start + len(line)]))
     return segments
 
 
@@ -235,29 +257,33 @@ def _slices(text: str, bounds: list[int]) -> Iterator[Segment]:
             yield Segment(stripped, first, first + len(stripped))
 
 
-def _line_cuts(line: str, code: str) -> list[int]:
-    """Positions in ``line`` (one line, no line breaks) where a new sentence starts."""
+def _line_cuts(line: str, code: str, fast: bool) -> list[int]:
+    """Positions in ``line`` (one line, no line breaks) where a new sentence starts.
+
+    A plain line's boundaries come from :func:`~pipeline.text.fastsplit.fast_cuts`
+    (the same result, some 40 times faster); any other line, or every line
+    when ``fast`` is false, goes to pysbd and the rules below.
+    """
     masked = _mask(line)
-    cuts = set(_library_cuts(masked, code))
-    cuts.update(_extra_cuts(masked))
-    return _merge(masked, sorted(cuts), code)
+    if fast:
+        cuts = _fast_cuts(masked, code)
+        if cuts is not None:
+            return cuts
+    found = set(_library_cuts(masked, code))
+    found.update(_extra_cuts(masked))
+    return _merge(masked, sorted(found), code)
+
+
+def _fast_cuts(masked: str, code: str) -> list[int] | None:
+    """:func:`~pipeline.text.fastsplit.fast_cuts` with this module's word lists."""
+    return fast_cuts(masked, code, *_rules(code).fast_words)
 
 
 def _mask(line: str) -> str:
     """A same-length copy of ``line`` that pysbd cannot misread (see module docstring)."""
-    masked = line.translate(_MASK_TABLE)
-    spans = [m.span() for m in _URL.finditer(masked)]
-    spans += [m.span() for m in _EMAIL.finditer(masked)]
-    if not spans:
-        return masked
-    chars = list(masked)
-    for start, end in spans:
-        while end > start and masked[end - 1] in _URL_TRAILING:
-            end -= 1
-        if end > start and masked[end - 1] == ")" and "(" not in masked[start:end]:
-            end -= 1
-        chars[start:end] = "x" * (end - start)
-    return "".join(chars)
+    if _MARKER.search(line):  # rare; translate() costs more than the search
+        line = line.translate(_MASK_TABLE)
+    return mask_links(line)
 
 
 def _library_cuts(line: str, code: str) -> list[int]:
@@ -271,10 +297,19 @@ def _library_cuts(line: str, code: str) -> list[int]:
     """
     cuts: list[int] = []
     pos = lower = 0  # window start; boundaries at or before ``lower`` are settled
+    windowed = len(line) > _WINDOW
+    terminal = _rules(code).terminal_re
     while True:
         end = min(len(line), pos + _WINDOW)
         upper = len(line) if end == len(line) else end - _MARGIN
-        found = (pos + cut for cut in _pysbd_cuts(line[pos:end], code))
+        chunk = line[pos:end]
+        if not terminal.search(line, max(0, pos - _MERGE_CONTEXT), end):
+            window_cuts = []  # no boundary here can survive the merge rules: skip pysbd
+        elif windowed and len(_rules(code).mark_re.findall(chunk)) > _DENSE:
+            window_cuts = _candidate_cuts(chunk, code)
+        else:
+            window_cuts = _pysbd_cuts(chunk, code)
+        found = (pos + cut for cut in window_cuts)
         kept = [cut for cut in found if lower < cut <= upper]
         cuts.extend(kept)
         if end == len(line):
@@ -283,6 +318,13 @@ def _library_cuts(line: str, code: str) -> list[int]:
             pos = lower = kept[-1]  # the next window starts with a sentence
         else:  # it starts mid-sentence: _MARGIN characters of left context
             pos, lower = max(pos + 1, upper - _MARGIN), upper
+
+
+def _candidate_cuts(chunk: str, code: str) -> list[int]:
+    """Every place a sentence could start in ``chunk``: after final punctuation,
+    closing quotes and whitespace. Used instead of pysbd on dense windows (see
+    ``_DENSE``); the merge rules then drop the false ones."""
+    return [match.end() for match in _rules(code).candidate_re.finditer(chunk)]
 
 
 def _pysbd_cuts(chunk: str, code: str) -> list[int]:
@@ -373,6 +415,32 @@ class _Rules:
     abbreviations: frozenset[str]
     terminals: frozenset[str]
 
+    @functools.cached_property
+    def terminal_re(self) -> re.Pattern[str]:
+        """One sentence-final character."""
+        return re.compile(f"[{re.escape(''.join(sorted(self.terminals)))}]")
+
+    @functools.cached_property
+    def mark_re(self) -> re.Pattern[str]:
+        """One sentence-final character, quote or bracket (see ``_DENSE``)."""
+        marks = "".join(sorted(self.terminals | set(_CLOSERS) | set(_OPENERS)))
+        return re.compile(f"[{re.escape(marks)}]")
+
+    @functools.cached_property
+    def candidate_re(self) -> re.Pattern[str]:
+        """Final punctuation, closing quotes and whitespace before a non-space (linear:
+        a match starts only at final punctuation, and each run is scanned once)."""
+        closers = re.escape(_CLOSERS)
+        return re.compile(f"{self.terminal_re.pattern}[{closers}]*\\s+(?=\\S)")
+
+    @functools.cached_property
+    def fast_words(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Titles and words before numbers, lower case, for the fast path."""
+        return (
+            frozenset(word.lower() for word in self.titles),
+            frozenset(word.lower() for word in self.before_number),
+        )
+
 
 @functools.cache
 def _rules(code: str) -> _Rules:
@@ -402,12 +470,17 @@ def _starts_upper(line: str, pos: int) -> bool:
 
 
 def _merge(line: str, cuts: list[int], code: str) -> list[int]:
-    """The cuts that survive the merge rules (module docstring), left to right."""
+    """The cuts that survive the merge rules (module docstring), left to right.
+
+    Only the ``_MERGE_CONTEXT`` characters before a cut are looked at, and a cut
+    survives only after sentence-final punctuation: a stretch with none (and
+    none just before it) holds no surviving cut, so pysbd need not look at it.
+    """
     rules = _rules(code)
     kept: list[int] = []
     start = 0
     for cut in cuts:
-        before = line[max(start, cut - 128) : cut]
+        before = line[max(start, cut - _MERGE_CONTEXT) : cut]
         if _should_merge(before, line[cut : cut + 8], rules):
             continue
         kept.append(cut)
