@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.terms.languages import language_fallbacks, normalise_language
-from pipeline.terms.matching import Match, PatternIndex, build_index, words
+from pipeline.terms.matching import Match, PatternIndex, Words, build_index
 from pipeline.terms.model import COMMENT_PREFIX, Term
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class _LanguageTerms:
         return self.source_index.find(source)
 
     def form_matches(self, translation: str) -> list[Match]:
-        return self.form_index.find_in(words(translation, self.language), overlapping=True)
+        return self.form_index.find_in(Words(translation, self.language), overlapping=True)
 
 
 class Glossary:

@@ -12,18 +12,17 @@ diverge (``Ally`` matches ``Allies`` but not ``ally``; ``NATO`` matches ``NATO``
 and ``NGOs`` matches ``NGO``, not ``Nato``). Text in capitals (a heading)
 matches any case.
 
-Speed: terms are stemmed once, when the index is built, and indexed by their
-first stem; a sentence is stemmed once (one C call) and each of its words
-costs one dictionary lookup, so the cost does not grow with the number of
-terms (``bench/terms_scale.py``).
+Speed: terms are stemmed once, when the index is built, into a trie of stems;
+a sentence is stemmed once (one C call) and from each of its words the trie is
+walked only as far as a term continues, so the cost does not grow with the
+number of terms (``bench/terms_scale.py``).
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.terms.languages import stemmer_for
@@ -32,14 +31,41 @@ from pipeline.terms.languages import stemmer_for
 _WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
 
 
-@dataclass(frozen=True)
-class Word:
-    """One word of a text: where it is, as written, and its stem."""
+class Words:
+    """The words of a text: their stems for matching; positions and spelling on demand.
 
-    start: int
-    end: int
-    text: str
-    stem: str
+    Most sentences hold no term, so the common path is one ``lower()``, one
+    ``findall`` and one stemmer call; word offsets are computed only when a
+    term may be there. Text that is not NFC, or whose length changes when
+    lower-cased, takes a slower path that keeps the offsets exact.
+    """
+
+    __slots__ = ("_spans", "stems", "text")
+
+    def __init__(self, text: str, language: str) -> None:
+        self.text = text
+        lowered = text.lower()
+        if len(lowered) == len(text) and unicodedata.is_normalized("NFC", text):
+            self._spans: list[tuple[int, int]] | None = None
+            tokens = _WORD.findall(lowered)
+        else:
+            self._spans = [m.span() for m in _WORD.finditer(text)]
+            tokens = [unicodedata.normalize("NFC", text[a:b]).lower() for a, b in self._spans]
+        self.stems: list[str] = stemmer_for(language)(tokens)
+
+    def __len__(self) -> int:
+        return len(self.stems)
+
+    def span(self, index: int) -> tuple[int, int]:
+        """Character offsets of word ``index``."""
+        if self._spans is None:
+            self._spans = [m.span() for m in _WORD.finditer(self.text)]
+        return self._spans[index]
+
+    def written(self, index: int) -> str:
+        """Word ``index`` as written."""
+        start, end = self.span(index)
+        return self.text[start:end]
 
 
 @dataclass(frozen=True)
@@ -48,7 +74,7 @@ class Pattern:
 
     stems: tuple[str, ...]
     words: tuple[str, ...]
-    value: object  # what a match reports (a Term, or a form with its terms)
+    value: object  # what a match reports (a Term, or a form's text)
 
 
 @dataclass(frozen=True)
@@ -60,12 +86,14 @@ class Match:
     pattern: Pattern
 
 
-def words(text: str, language: str) -> list[Word]:
-    """The words of ``text`` with their character offsets and stems."""
-    found = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-    lowered = [unicodedata.normalize("NFC", w).lower() for _, _, w in found]
-    stems = stemmer_for(language)(lowered)
-    return [Word(s, e, w, stem) for (s, e, w), stem in zip(found, stems, strict=True)]
+class _Node:
+    """A trie node: patterns ending here, and the next stems."""
+
+    __slots__ = ("children", "patterns")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.patterns: list[Pattern] = []
 
 
 def case_agrees(written: str, pattern: str) -> bool:
@@ -81,23 +109,27 @@ def case_agrees(written: str, pattern: str) -> bool:
 
 
 class PatternIndex:
-    """Patterns of one language, indexed by their first stem."""
+    """Patterns of one language in a trie of stems."""
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self._by_first: dict[str, list[Pattern]] = {}
+        self._root = _Node()
+        self._size = 0
 
     def add(self, text: str, value: object) -> None:
         """Index ``text`` (a term or form) reporting ``value`` when found."""
-        found = words(text, self.language)
-        if not found:
+        found = Words(text, self.language)
+        if not found.stems:
             return
-        pattern = Pattern(tuple(w.stem for w in found), tuple(w.text for w in found), value)
-        bucket = self._by_first.setdefault(pattern.stems[0], [])
-        bisect.insort(bucket, pattern, key=lambda p: -len(p.stems))  # longest first
+        node = self._root
+        for stem in found.stems:
+            node = node.children.setdefault(stem, _Node())
+        spelling = tuple(found.written(i) for i in range(len(found)))
+        node.patterns.append(Pattern(tuple(found.stems), spelling, value))
+        self._size += 1
 
     def __len__(self) -> int:
-        return sum(len(bucket) for bucket in self._by_first.values())
+        return self._size
 
     def find(self, text: str, overlapping: bool = False) -> list[Match]:
         """Matches in ``text``, left to right.
@@ -106,36 +138,39 @@ class PatternIndex:
         after it ("North Atlantic Council", not also "Council"); ``overlapping``
         reports every pattern found at every position.
         """
-        return self.find_in(words(text, self.language), overlapping)
+        return self.find_in(Words(text, self.language), overlapping)
 
-    def find_in(self, found: Sequence[Word], overlapping: bool = False) -> list[Match]:
+    def find_in(self, found: Words, overlapping: bool = False) -> list[Match]:
         """:meth:`find` on words already cut and stemmed."""
         matches: list[Match] = []
         position = 0
         while position < len(found):
-            hits = [
-                p
-                for p in self._by_first.get(found[position].stem, ())
-                if _matches_at(found, position, p)
-            ]
-            if not hits:
-                position += 1
+            hits = self._hits(found, position)  # longest first
+            if overlapping:
+                matches += hits
+            elif hits:
+                matches.append(hits[0])
+                position += len(hits[0].pattern.stems)
                 continue
-            for pattern in hits if overlapping else hits[:1]:
-                last = found[position + len(pattern.stems) - 1]
-                matches.append(Match(found[position].start, last.end, pattern))
-            position += 1 if overlapping else len(hits[0].stems)
+            position += 1
         return matches
 
-
-def _matches_at(found: Sequence[Word], position: int, pattern: Pattern) -> bool:
-    end = position + len(pattern.stems)
-    if end > len(found):
-        return False
-    window = found[position:end]
-    return all(w.stem == s for w, s in zip(window, pattern.stems, strict=True)) and all(
-        case_agrees(w.text, p) for w, p in zip(window, pattern.words, strict=True)
-    )
+    def _hits(self, found: Words, position: int) -> list[Match]:
+        """Patterns starting at ``position`` whose case agrees, longest first."""
+        hits: list[Match] = []
+        node = self._root
+        stems = found.stems
+        for end in range(position, len(stems)):
+            node = node.children.get(stems[end])
+            if node is None:
+                break
+            for pattern in node.patterns:
+                spelling = [found.written(i) for i in range(position, end + 1)]
+                if all(map(case_agrees, spelling, pattern.words)):
+                    start, stop = found.span(position)[0], found.span(end)[1]
+                    hits.append(Match(start, stop, pattern))
+        hits.reverse()
+        return hits
 
 
 def build_index(language: str, entries: Iterable[tuple[str, object]]) -> PatternIndex:
