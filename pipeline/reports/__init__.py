@@ -11,6 +11,8 @@
 rapidfuzz, sacrebleu and Jinja2 are imported when used.
 """
 
+from pipeline.reports.html import REPORT_LABELS, render_report_html
+from pipeline.reports.records import CollectedRecords, records_from_catalog
 from pipeline.reports.review import (
     GroupStats,
     ReviewRecord,
@@ -20,22 +22,9 @@ from pipeline.reports.review import (
     edit_distance,
 )
 
-
-def render_report_html(report: ReviewReport, language: str = "en") -> str:
-    """The report as one HTML page in ``language`` (see :mod:`pipeline.reports.html`)."""
-    from pipeline.reports.html import render_report_html as render
-
-    return render(report, language)
-
-
-def records_from_catalog(*args, **kwargs):  # noqa: ANN002, ANN003 - see records.py
-    """See :func:`pipeline.reports.records.records_from_catalog`."""
-    from pipeline.reports.records import records_from_catalog as collect
-
-    return collect(*args, **kwargs)
-
-
 __all__ = [
+    "REPORT_LABELS",
+    "CollectedRecords",
     "GroupStats",
     "ReviewRecord",
     "ReviewReport",
