@@ -320,3 +320,18 @@ def test_span_offsets_hold_in_decomposed_text(glossary):
         unicodedata.normalize("NFD", "Alliés"),
         "OTAN",
     ]
+
+
+def test_term_comment_follows_the_glossary(tmp_path, db):
+    path = tmp_path / "terms.csv"
+    shutil.copy(SAMPLE, path)
+    import_glossary(path, db)
+    source = "NATO Allies agree."
+    assert Glossary.load(db).comment(source, "fr") == "terms: NATO → OTAN; Ally → Allié"
+    kept = [line for line in SAMPLE.read_text("utf-8").splitlines() if not line.startswith("NATO")]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    import_glossary(path, db)
+    assert Glossary.load(db).comment(source, "fr") == "terms: Ally → Allié"
+    path.write_text("source,language,target\nSummit,fr,sommet\n", encoding="utf-8")
+    import_glossary(path, db)
+    assert Glossary.load(db).comment(source, "fr") is None
