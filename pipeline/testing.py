@@ -179,7 +179,8 @@ def build_test_package(dest_dir: Path, *, file_name: str | None = None, **spec: 
     """Build a .argosmodel zip in dest_dir and return its path.
 
     ``spec`` takes the keywords of :func:`build_test_package_dir` (training
-    texts, glossary, language pair, version, size, quantization, seed). The zip
+    texts, glossary, language pair, version, size, quantization, seed, logit
+    scale). The zip
     holds one top-level directory (the file name without ``.argosmodel``) with
     metadata.json, model/, sentencepiece.model and README.md, as Argos
     Translate expects. An existing zip is replaced atomically.
@@ -212,6 +213,7 @@ def build_test_package_dir(
     quantization: str | None = None,
     seed: int = 0,
     file_name: str | None = None,
+    logit_scale: float = 1.0,
 ) -> Path:
     """Build the unzipped package directory and return it.
 
@@ -219,6 +221,13 @@ def build_test_package_dir(
     holds metadata.json, model/ (CTranslate2), sentencepiece.model and
     README.md. It is assembled beside its destination and renamed into place;
     raises FileExistsError if the destination already exists.
+
+    ``logit_scale`` below 1 makes the model less sure of itself without
+    changing what it outputs: every output logit is multiplied by it (a
+    softmax temperature of ``1 / logit_scale``), so each step's best word stays
+    the best, but with a probability below 1 that depends on how close other
+    words' random codes are; sentences then get different scores (tests of MT
+    confidence). At 1 the model is certain: every score is 0.
     """
     _check_glossary(glossary)
     if size not in _SIZES:
@@ -236,7 +245,7 @@ def build_test_package_dir(
         sp_model = _train_sentencepiece(training_texts, glossary)
         (tmp / "sentencepiece.model").write_bytes(sp_model)
         pieces = _sentencepiece_pieces(sp_model)
-        spec = _build_spec(pieces, glossary, dims, seed)
+        spec = _build_spec(pieces, glossary, dims, seed, logit_scale)
         spec.validate()
         spec.optimize(quantization=quantization)
         (tmp / "model").mkdir()
@@ -447,19 +456,24 @@ def _position_encodings(layout: _Layout) -> np.ndarray:
 
 
 def _output_projection(
-    codes: np.ndarray, translation: list[int], n_pieces: int, layout: _Layout
+    codes: np.ndarray,
+    translation: list[int],
+    n_pieces: int,
+    layout: _Layout,
+    logit_scale: float = 1.0,
 ) -> np.ndarray:
     """Row ``j`` reads the copy region and scores how much it holds the code of target ``j``.
 
     Only targets that some real piece translates to get a row; the others
-    (``<s>``, pieces the glossary translates away, dummies) score 0.
+    (``<s>``, pieces the glossary translates away, dummies) score 0. Every
+    logit is multiplied by ``logit_scale``.
     """
     import numpy as np
 
     produced = sorted({translation[i] for i in range(n_pieces) if i != 1})  # 1 is <s>
     # Final decoder LayerNorm input: token [r,-r] (2) + position (2) + copy [r,-r] (2).
     gain = layout.layer_norm_gain(6.0)
-    scale = _LOGIT_SCALE / (2.0 * gain)
+    scale = logit_scale * _LOGIT_SCALE / (2.0 * gain)
     weight = np.zeros((codes.shape[0], layout.dims.d_model), np.float32)
     copy = layout.copy
     weight[produced, copy.start : copy.start + layout.code] = scale * codes[produced]
@@ -540,7 +554,13 @@ def _set_copy_attention(spec: Any, layout: _Layout) -> None:
     spec.linear[2].weight = out
 
 
-def _build_spec(pieces: list[str], glossary: Mapping[str, str], dims: _Dims, seed: int) -> Any:
+def _build_spec(
+    pieces: list[str],
+    glossary: Mapping[str, str],
+    dims: _Dims,
+    seed: int,
+    logit_scale: float = 1.0,
+) -> Any:
     """The complete CTranslate2 TransformerSpec of the word-by-word model."""
     import numpy as np
     from ctranslate2.specs import TransformerSpec
@@ -574,7 +594,9 @@ def _build_spec(pieces: list[str], glossary: Mapping[str, str], dims: _Dims, see
         else:
             _set_idle_attention(layer.attention, dims, rng, fused=2)
         _set_idle_ffn(layer.ffn, dims, rng)
-    spec.decoder.projection.weight = _output_projection(codes, translation, len(pieces), layout)
+    spec.decoder.projection.weight = _output_projection(
+        codes, translation, len(pieces), layout, logit_scale
+    )
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
     return spec

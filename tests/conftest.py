@@ -85,6 +85,29 @@ def model_store(tmp_path: Path, _installed_store: Path, monkeypatch: pytest.Monk
     return store
 
 
+UNSURE_LOGIT_SCALE = 0.15  # the test model's logits times this: same output, scores below 0
+
+
+@pytest.fixture(scope="session")
+def _unsure_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from pipeline.testing import build_test_package_dir
+
+    store = tmp_path_factory.mktemp("unsure-store")
+    build_test_package_dir(
+        store, training_texts=training_texts(), logit_scale=UNSURE_LOGIT_SCALE
+    )
+    return store
+
+
+@pytest.fixture
+def unsure_model_store(_unsure_store: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """ARGOS_PACKAGES_DIR holding an en→fr test model that is unsure of itself: it
+    translates exactly as the usual one, but its scores are below 0 and differ
+    between sentences (MT confidence tests). Read-only: shared by the session."""
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(_unsure_store))
+    return _unsure_store
+
+
 @pytest.fixture
 def empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     store = tmp_path / "argos-empty"

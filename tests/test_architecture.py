@@ -153,6 +153,7 @@ def test_every_module_imports_alone() -> None:
 # run as a fallback for older versions of a declared dependency.
 DISTRIBUTIONS = {
     "argostranslate": "argos-translate-lt",
+    "Stemmer": "pystemmer",
     "babel": "babel",
     "docx": "python-docx",
     "translate": "translate-toolkit",

@@ -69,6 +69,26 @@ def test_ray_engine_translates_like_the_model(local_ray: object, model_store: Pa
     assert sum(done) == 40 and max(done) <= 7  # progress per batch of at most 7
 
 
+def test_ray_engine_carries_scores(local_ray: object, unsure_model_store: Path) -> None:
+    from pipeline.mt.distributed import RayEngine
+    from pipeline.mt.engine import EngineOptions
+
+    sentences = [f"Statement {i} is about {'the peace process ' * (i % 3)}today." for i in range(9)]
+    local = _route().open(EngineOptions(threads=1))
+    expected = dict(local.translate_scored_stream(sentences))
+    engine = RayEngine(_route(), EngineOptions(), workers=2, cpus_per_worker=1, batch_sentences=4)
+    try:
+        results = dict(engine.translate_scored_stream(sentences))
+    finally:
+        engine.close()
+    assert {i: r.text for i, r in results.items()} == {
+        i: word_by_word(s) for i, s in enumerate(sentences)
+    }
+    for index, result in results.items():
+        assert result.score == pytest.approx(expected[index].score, rel=1e-3)
+        assert result.score < 0
+
+
 def test_ray_engine_in_a_run_driver_writes_cache_and_po(
     local_ray: object, workdir: Path, model_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

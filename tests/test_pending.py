@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.mt.engine import ScoredTranslation
 from pipeline.mt.pending import PendingSentences
 
 
@@ -45,3 +46,14 @@ def test_unicode_and_scratch_file_removed_on_close(tmp_path: Path) -> None:
     assert any(tmp_path.iterdir())
     pending.close()
     assert not any(tmp_path.iterdir())
+
+
+def test_scores_travel_with_translations(tmp_path: Path) -> None:
+    with PendingSentences(tmp_path) as pending:
+        pending.add(["a", "b", "c"])
+        pending.set_scored_translations([("a", "A", -0.5), ("b", "B", None)])
+        pending.set_translations([("c", "C")])
+        assert pending.scored_translation("a") == ScoredTranslation("A", -0.5)
+        assert pending.scored_translation("b") == ScoredTranslation("B", None)
+        assert pending.translation("c") == "C" and pending.scored_translation("c").score is None
+        assert pending.scored_translation("unknown") is None

@@ -53,8 +53,8 @@ def translate_pending(
     try:
         from_cache = 0
         for chunk in pending.chunks(MT_CHUNK) if cache else ():
-            found = cache.lookup(chunk)
-            pending.set_translations(found.items())
+            found = cache.lookup_scored(chunk)
+            pending.set_scored_translations((s, t.text, t.score) for s, t in found.items())
             from_cache += len(found)
         missing = pending.untranslated()
         if missing:
@@ -114,10 +114,11 @@ def _translate_chunk(
     pending: PendingSentences,
     progress: Any,
 ) -> None:
-    """Translate one chunk, committing results to the cache CACHE_CHUNK at a time."""
-    batch: list[tuple[str, str]] = []
-    for index, translation in engine.translate_stream(chunk, progress.advance):
-        batch.append((chunk[index], translation))
+    """Translate one chunk, committing results (with the model's scores) to the cache
+    CACHE_CHUNK at a time."""
+    batch: list[tuple[str, str, float | None]] = []
+    for index, found in engine.translate_scored_stream(chunk, progress.advance):
+        batch.append((chunk[index], found.text, found.score))
         if len(batch) >= CACHE_CHUNK:
             _record(batch, cache, pending)
             batch = []
@@ -125,9 +126,11 @@ def _translate_chunk(
 
 
 def _record(
-    batch: list[tuple[str, str]], cache: TranslationCache | None, pending: PendingSentences
+    batch: list[tuple[str, str, float | None]],
+    cache: TranslationCache | None,
+    pending: PendingSentences,
 ) -> None:
     if batch:
         if cache:
-            cache.store(batch)
-        pending.set_translations(batch)
+            cache.store_scored(batch)
+        pending.set_scored_translations(batch)

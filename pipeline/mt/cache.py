@@ -4,6 +4,13 @@ Keyed by (engine, model version, source language, target language,
 normalised source sentence), so that a re-run, a new document repeating old
 sentences, or a run resumed after a crash never translates a sentence twice.
 Results are committed as batches finish.
+
+Each translation keeps the model's score (the mean log-probability per token,
+:class:`pipeline.mt.engine.ScoredTranslation`), so the confidence shown to
+reviewers and used by the review report survives re-runs. Cache files written
+before scores existed gain the ``score`` column in place when opened (schema
+version 1); their rows have no score (NULL) until the sentence is translated
+again.
 """
 
 from __future__ import annotations
@@ -13,9 +20,12 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline.errors import UserError
+from pipeline.mt.engine import ScoredTranslation
 from pipeline.text.ingest import for_matching
 
 CACHE_FILE = "mt-cache.sqlite3"
+SCHEMA_VERSION = 2  # 0: no score column; 1: no index by source sentence
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -25,9 +35,11 @@ CREATE TABLE IF NOT EXISTS translations (
     target_language TEXT NOT NULL,
     source_key TEXT NOT NULL,
     translation TEXT NOT NULL,
+    score REAL,
     PRIMARY KEY (engine, model_version, source_language, target_language, source_key)
 ) WITHOUT ROWID
 """
+_COLUMNS = "engine, model_version, source_language, target_language, source_key, translation"
 
 
 def normalise(sentence: str) -> str:
@@ -51,28 +63,38 @@ class TranslationCache:
         self._db = sqlite3.connect(path, timeout=60)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
-        self._db.execute(_BY_SOURCE_INDEX)  # for KnownTranslations' lookups by sentence
+        _migrate(self._db, path)
         self._key = (engine, model_version, source_language, target_language)
 
     def lookup(self, sentences: Iterable[str]) -> dict[str, str]:
         """Translations already cached, by sentence (as given)."""
-        found: dict[str, str] = {}
+        return {sentence: found.text for sentence, found in self.lookup_scored(sentences).items()}
+
+    def lookup_scored(self, sentences: Iterable[str]) -> dict[str, ScoredTranslation]:
+        """Cached (translation, score) by sentence (as given); score None for old rows."""
+        found: dict[str, ScoredTranslation] = {}
         query = (
-            "SELECT translation FROM translations WHERE engine=? AND model_version=? "
+            "SELECT translation, score FROM translations WHERE engine=? AND model_version=? "
             "AND source_language=? AND target_language=? AND source_key=?"
         )
         for sentence in sentences:
             row = self._db.execute(query, (*self._key, normalise(sentence))).fetchone()
             if row is not None:
-                found[sentence] = row[0]
+                found[sentence] = ScoredTranslation(row[0], row[1])
         return found
 
     def store(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Add (sentence, translation) pairs and commit them."""
-        rows = [(*self._key, normalise(source), target) for source, target in pairs]
+        """Add (sentence, translation) pairs, with no score, and commit them."""
+        self.store_scored((source, target, None) for source, target in pairs)
+
+    def store_scored(self, rows: Iterable[tuple[str, str, float | None]]) -> None:
+        """Add (sentence, translation, score) rows and commit them."""
+        values = [(*self._key, normalise(source), target, score) for source, target, score in rows]
         with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?,?,?,?,?,?)", rows)
+            self._db.executemany(
+                f"INSERT OR REPLACE INTO translations ({_COLUMNS}, score) VALUES (?,?,?,?,?,?,?)",
+                values,
+            )
 
     def close(self) -> None:
         self._db.close()
@@ -82,6 +104,31 @@ class TranslationCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Create the table, or add the ``score`` column to a cache written before scores.
+
+    One writer at a time (``BEGIN IMMEDIATE``): two runs opening an old cache
+    together add the column once.
+    """
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        return
+    if version > SCHEMA_VERSION:
+        raise UserError(f"{path}: written by a newer version of the tool")
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute(_SCHEMA)
+        columns = {row[1] for row in db.execute("PRAGMA table_info(translations)")}
+        if "score" not in columns:
+            db.execute("ALTER TABLE translations ADD COLUMN score REAL")
+        db.execute(_BY_SOURCE_INDEX)  # for KnownTranslations' lookups by sentence
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
 
 
 class KnownTranslations:

@@ -1,8 +1,9 @@
 """Machine translation spread over a Ray cluster (optional: ``pip install .[ray]``).
 
 :class:`RayEngine` has the interface of :class:`pipeline.mt.engine.RouteEngine`
-(``translate_stream(sentences, progress)`` yielding ``(index, translation)``),
-so the run's logic does not change: the driver still collects the pending
+(``translate_stream(sentences, progress)`` yielding ``(index, translation)``, and
+``translate_scored_stream`` yielding ``(index, ScoredTranslation)``, scores
+computed on the actors), so the run's logic does not change: the driver still collects the pending
 sentences, reads and writes the SQLite MT cache (its single writer) and the
 PO files. Only the translation itself moves to Ray actors, each of which
 loads the route's models once (:class:`pipeline.mt.engine.Engine`) and then
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.errors import UserError
 
 if TYPE_CHECKING:
-    from pipeline.mt.engine import EngineOptions, Route
+    from pipeline.mt.engine import EngineOptions, Route, ScoredTranslation
 
 DEFAULT_BATCH_SENTENCES = 256  # sentences per task: large enough to batch well on an actor
 MIN_BATCH_SENTENCES = 32  # never cut a small job finer than this to feed idle actors
@@ -40,8 +41,8 @@ class _Translator:
     def __init__(self, route: Route, options: EngineOptions) -> None:
         self._engine = route.open(options)
 
-    def translate(self, sentences: list[str]) -> list[str]:
-        done = dict(self._engine.translate_stream(sentences))
+    def translate(self, sentences: list[str]) -> list[ScoredTranslation]:
+        done = dict(self._engine.translate_scored_stream(sentences))
         return [done[i] for i in range(len(sentences))]
 
 
@@ -114,7 +115,14 @@ class RayEngine:
     def translate_stream(
         self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> Iterator[tuple[int, str]]:
-        """Yield ``(index, translation)`` as each batch comes back from an actor.
+        """Yield ``(index, translation)`` as each batch comes back from an actor."""
+        for index, scored in self.translate_scored_stream(sentences, progress):
+            yield index, scored.text
+
+    def translate_scored_stream(
+        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> Iterator[tuple[int, ScoredTranslation]]:
+        """Yield ``(index, ScoredTranslation)`` as each batch comes back from an actor.
 
         Sentences are sorted by length before being cut into batches (so each
         actor pads little), and at most ``IN_FLIGHT_PER_WORKER`` batches per
@@ -144,7 +152,7 @@ class RayEngine:
         done = dict(self.translate_stream(sentences))
         return [done[i] for i in range(len(sentences))]
 
-    def _get(self, ref: Any) -> list[str]:
+    def _get(self, ref: Any) -> list[ScoredTranslation]:
         """The task's result; an error on a worker becomes one clear UserError line."""
         exceptions = self._ray.exceptions
         try:

@@ -12,15 +12,32 @@ CTranslate2 silently truncates inputs over ``max_input_length`` tokens, and
 decoding stops at ``max_decoding_length``; a sentence longer than
 :attr:`Engine.max_input_tokens` is therefore split at safe points (clause
 punctuation, then spaces) into pieces that are translated and rejoined.
+
+Scores: every translation comes with the model's *normalised log-probability*
+(:class:`ScoredTranslation`). With ``return_scores=True`` (which only keeps a
+number beam search computes anyway) CTranslate2 returns the cumulated token
+log-probability divided by ``length ** length_penalty`` (its
+``finalize_hypothesis_score``; CTranslate2 4.x counts the end-of-sentence token
+in ``length``, as measured in tests/test_confidence.py). With Argos's penalty of
+0.2 that number still falls with length, so a long sentence would look less
+certain than a short one only for being long. We undo the penalty
+(``score × length**0.2`` is the cumulated log-probability) and divide by the
+number of tokens the model predicted (the end-of-sentence token included, a
+forced target prefix excluded): the mean log-probability per predicted token,
+at most 0, what CTranslate2's ``score_batch`` reports for the same output
+(tested). A sentence split into pieces gets the token-weighted mean of its
+pieces; a pivot route adds the scores of its steps (their probabilities
+multiply). :func:`pipeline.mt.confidence.confidence` maps it to 0–1.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pipeline.errors import UserError
 from pipeline.mt.models.package import ENGINE_NAME
@@ -47,6 +64,35 @@ _SPLIT_PATTERNS = (
     re.compile(r"\s+(?=[–—-]\s)"),
     re.compile(r"\s+"),
 )
+
+
+class ScoredTranslation(NamedTuple):
+    """A machine translation and the model's mean log-probability per token (≤ 0).
+
+    ``score`` is None where no score is known (a cache row written before scores).
+    """
+
+    text: str
+    score: float | None
+
+
+class _Piece(NamedTuple):
+    """One decoded piece: its text, cumulated log-probability and token count."""
+
+    text: str
+    log_probability: float
+    tokens: int
+
+
+def mean_score(pieces: Iterable[tuple[float, int]]) -> float | None:
+    """Token-weighted mean log-probability of (cumulated log-probability, tokens) pieces."""
+    total, tokens = 0.0, 0
+    for log_probability, count in pieces:
+        total += log_probability
+        tokens += count
+    if not tokens or not math.isfinite(total):
+        return None
+    return total / tokens
 
 
 @dataclass(frozen=True)
@@ -136,9 +182,13 @@ class Engine:
         self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> list[str]:
         """Translate sentences; ``progress(n)`` is called as n more are done."""
-        results: dict[int, str] = {}
-        for index, translation in self.translate_stream(sentences, progress):
-            results[index] = translation
+        return [t.text for t in self.translate_scored(sentences, progress)]
+
+    def translate_scored(
+        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[ScoredTranslation]:
+        """:meth:`translate` with each translation's score, in input order."""
+        results = dict(self.translate_scored_stream(sentences, progress))
         return [results[i] for i in range(len(sentences))]
 
     def translate_stream(
@@ -149,17 +199,26 @@ class Engine:
         Streaming lets the caller commit results to its cache as batches finish,
         so an interrupted run resumes where it stopped.
         """
+        for index, scored in self.translate_scored_stream(sentences, progress):
+            yield index, scored.text
+
+    def translate_scored_stream(
+        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> Iterator[tuple[int, ScoredTranslation]]:
+        """:meth:`translate_stream` yielding ``(index, ScoredTranslation)``."""
         pieces = [self._pieces(sentence) for sentence in sentences]
         jobs = [
             (i, j, tokens) for i, parts in enumerate(pieces) for j, (tokens, _) in enumerate(parts)
         ]
         jobs.sort(key=lambda job: len(job[2]))
-        done: dict[int, dict[int, str]] = {}
-        for (i, j, _), translated in zip(jobs, self._decode(job[2] for job in jobs), strict=True):
+        done: dict[int, dict[int, _Piece]] = {}
+        for (i, j, _), decoded in zip(jobs, self._decode(job[2] for job in jobs), strict=True):
             parts = done.setdefault(i, {})
-            parts[j] = translated
+            parts[j] = decoded
             if len(parts) == len(pieces[i]):
-                yield i, self._rejoin(pieces[i], parts)
+                text = self._rejoin(pieces[i], {k: p.text for k, p in parts.items()})
+                score = mean_score((p.log_probability, p.tokens) for p in parts.values())
+                yield i, ScoredTranslation(text, score)
                 del done[i]
                 if progress:
                     progress(1)
@@ -195,7 +254,7 @@ class Engine:
             translated[j] + (" " if gap else "") for j, (_, gap) in enumerate(parts)
         ).strip()
 
-    def _decode(self, token_lists: Iterable[list[str]]) -> Iterator[str]:
+    def _decode(self, token_lists: Iterable[list[str]]) -> Iterator[_Piece]:
         """Run CTranslate2 with Argos's decoding settings and detokenize like Argos."""
         prefix = self.model.target_prefix
         token_lists = list(token_lists)
@@ -210,9 +269,14 @@ class Engine:
             replace_unknowns=True,
             max_input_length=0,  # never truncate: long inputs are split before
             max_decoding_length=2 * self.options.max_input_tokens + 64,
+            return_scores=True,
         )
         for result in results:
-            yield self._detokenize(result.hypotheses[0])
+            hypothesis = result.hypotheses[0]
+            length = len(hypothesis) + 1  # with the end-of-sentence token, as CTranslate2 counts
+            forced = int(bool(prefix) and hypothesis[:1] == [prefix])
+            log_probability = result.scores[0] * length**LENGTH_PENALTY
+            yield _Piece(self._detokenize(hypothesis), log_probability, length - forced)
 
     def _batch_tokens(self, token_lists: Sequence[list[str]]) -> int:
         """Tokens per batch: the configured size, less when the job is too small to
@@ -270,10 +334,26 @@ class RouteEngine:
     def translate_stream(
         self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> Iterator[tuple[int, str]]:
+        """Yield ``(index, translation)`` as the last step finishes each sentence."""
+        for index, scored in self.translate_scored_stream(sentences, progress):
+            yield index, scored.text
+
+    def translate_scored_stream(
+        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> Iterator[tuple[int, ScoredTranslation]]:
+        """:meth:`translate_stream` with scores: a pivot adds the scores of its steps."""
         texts = list(sentences)
+        earlier: list[float | None] = [0.0] * len(texts)
         for engine in self.engines[:-1]:
-            texts = engine.translate(texts)
-        yield from self.engines[-1].translate_stream(texts, progress)
+            step = engine.translate_scored(texts)
+            texts = [t.text for t in step]
+            earlier = [_add(a, t.score) for a, t in zip(earlier, step, strict=True)]
+        for index, scored in self.engines[-1].translate_scored_stream(texts, progress):
+            yield index, ScoredTranslation(scored.text, _add(earlier[index], scored.score))
+
+
+def _add(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a + b
 
 
 def _best_cut(text: str) -> tuple[int, int] | None:

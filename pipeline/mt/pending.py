@@ -10,7 +10,9 @@ run reads it back a chunk at a time and looks translations up by sentence, so
 its memory does not depend on the size of the corpus.
 
 The file is scratch data (no journal, no fsync): the persistent record of what
-was translated is the MT cache (:mod:`pipeline.mt.cache`).
+was translated is the MT cache (:mod:`pipeline.mt.cache`). Each translation may
+carry the model's score (:meth:`PendingSentences.set_scored_translations`), which
+the run writes into the PO comment as a confidence.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from pipeline.mt.engine import ScoredTranslation
 from pipeline.scratch import ScratchDatabase
 
 _SCHEMA = """
 CREATE TABLE pending (
     id INTEGER PRIMARY KEY,
     sentence TEXT NOT NULL UNIQUE,
-    translation TEXT
+    translation TEXT,
+    score REAL
 )
 """
 
@@ -69,15 +73,24 @@ class PendingSentences(ScratchDatabase):
 
     def set_translations(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Record (sentence, translation) pairs; sentences not in the set are ignored."""
+        self.set_scored_translations((source, target, None) for source, target in pairs)
+
+    def set_scored_translations(self, rows: Iterable[tuple[str, str, float | None]]) -> None:
+        """Record (sentence, translation, score) rows; sentences not in the set are ignored."""
         with self._db:
             self._db.executemany(
-                "UPDATE pending SET translation = ? WHERE sentence = ?",
-                ((target, source) for source, target in pairs),
+                "UPDATE pending SET translation = ?, score = ? WHERE sentence = ?",
+                ((target, score, source) for source, target, score in rows),
             )
 
     def translation(self, sentence: str) -> str | None:
         """The recorded translation of ``sentence``, or None."""
+        found = self.scored_translation(sentence)
+        return found.text if found else None
+
+    def scored_translation(self, sentence: str) -> ScoredTranslation | None:
+        """The recorded translation of ``sentence`` with its score (None if unknown), or None."""
         row = self._db.execute(
-            "SELECT translation FROM pending WHERE sentence = ?", (sentence,)
+            "SELECT translation, score FROM pending WHERE sentence = ?", (sentence,)
         ).fetchone()
-        return row[0] if row else None
+        return ScoredTranslation(row[0], row[1]) if row and row[0] is not None else None

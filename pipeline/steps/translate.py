@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from pipeline.errors import UserError
 from pipeline.gettext import catalog, provenance, states
 from pipeline.gettext.states import Origin
+from pipeline.mt.confidence import confidence
 from pipeline.project import Project
 from pipeline.steps.job import Job
 from pipeline.steps.sources import Source
@@ -162,11 +163,12 @@ def _apply(
             origin, retranslate_machine
         ):
             continue
-        translation = pending.translation(entry.msgid)
-        if translation is not None:
-            comment = provenance.machine_comment(route.label)
-            states.set_machine_translation(entry, translation, comment)
-            facts.wrote(entry, provenance.Fill(translation, Origin.MACHINE, route.label))
+        found = pending.scored_translation(entry.msgid)
+        if found is not None:
+            value = confidence(found.score)
+            comment = provenance.machine_comment(route.label, value)
+            states.set_machine_translation(entry, found.text, comment)
+            facts.wrote(entry, provenance.Fill(found.text, Origin.MACHINE, route.label, value))
             changed = True
     if changed and catalog.save_with_revision_date(
         loaded.po, po_path, loaded.fingerprint, "PO-Revision-Date"
