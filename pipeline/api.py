@@ -21,6 +21,8 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.mt.models import (  # the model store and the Argos index, for `pipeline models`
     download_and_install,
@@ -40,14 +42,18 @@ from pipeline.publish import PublishOptions
 from pipeline.qa import CheckReport
 from pipeline.steps import check as check_step
 from pipeline.steps import extract as extract_step
+from pipeline.steps import memory_admin
 from pipeline.steps import publish as publish_step
 from pipeline.steps import status as status_step
 from pipeline.steps import translate as translate_step
-from pipeline.steps.job import locked, prepare, segmenting_once, validate_language
+from pipeline.steps.job import Job, locked, prepare, segmenting_once, validate_language
 from pipeline.steps.progress import Progress
 from pipeline.steps.report import RunReport, StepReport
 from pipeline.steps.sources import Source, find_sources, split_large_sources
 from pipeline.steps.status import CatalogStatus, discover_catalogs
+
+if TYPE_CHECKING:
+    from pipeline.memory import ImportedFile, MemoryStats
 
 __all__ = [
     "CatalogStatus",
@@ -191,3 +197,30 @@ def check(
     return check_step.check(
         project, languages, severity=severity, checks=checks, reviewed_only=reviewed_only
     )
+
+
+# ---------------------------------------------------------------------------
+# Translation memory (see pipeline.memory)
+
+
+def memory_import(project: Project, paths: Sequence[Path]) -> list[ImportedFile]:
+    """Import TMX 1.4, XLIFF and PO/POT compendia into the translation memory; a malformed
+    file is one UserError and nothing of any file is imported."""
+    with locked(Job(project, [], [])):
+        return memory_admin.import_memories(project, paths)
+
+
+def memory_export(project: Project, target_language: str, path: Path) -> int:
+    """Export the memory's units into ``target_language`` as a TMX file; return how many."""
+    return memory_admin.export_memory(project, validate_language(target_language), path)
+
+
+def memory_stats(project: Project) -> MemoryStats:
+    """Units per language pair, by kind."""
+    return memory_admin.memory_stats(project)
+
+
+def memory_rebuild(project: Project) -> MemoryStats:
+    """Rebuild the memory from the PO files (a damaged memory loses no reviewed work)."""
+    with locked(Job(project, [], [])):
+        return memory_admin.rebuild_memory(project)

@@ -60,7 +60,7 @@ def test_reviewed_memory_suggestion_and_untranslated(store) -> None:
     assert classify(_entry(), None) is Origin.UNTRANSLATED
     suggestion = _entry("Merci.", fuzzy=True, previous_msgid="Thanks.")
     assert classify(suggestion, None) is Origin.SUGGESTION
-    fill = _fill(store, "Merci beaucoup.", Origin.MEMORY_EXACT, label="b.po:4")
+    fill = _fill(store, "Merci beaucoup.", Origin.MEMORY_EXACT, label="exact match, b.po:4")
     assert classify(_entry("Merci beaucoup."), fill) is Origin.MEMORY_EXACT
     assert classify(_entry("Merci bien."), fill) is Origin.REVIEWED  # edited after the fill
     assert provenance_comment(Origin.MEMORY_EXACT, fill) == (
@@ -70,7 +70,7 @@ def test_reviewed_memory_suggestion_and_untranslated(store) -> None:
 
 def test_memory_fuzzy_without_record_falls_back_to_our_comment() -> None:
     entry = _entry(
-        "Merci.", fuzzy=True, previous_msgid="Thanks.", comment=memory_comment("b.po:4", 87.4)
+        "Merci.", fuzzy=True, previous_msgid="Thanks.", comment=memory_comment("87% match, b.po:4")
     )
     assert entry.comment == "translation memory: 87% match, b.po:4"
     assert classify(entry, None) is Origin.MEMORY_FUZZY

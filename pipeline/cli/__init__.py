@@ -22,9 +22,13 @@ import typer
 
 from pipeline.cli import catalogs, documents  # noqa: F401 - registers their commands
 from pipeline.cli.app import app
+from pipeline.cli.memory import app as memory_app
 from pipeline.cli.models import app as models_app
 
 app.add_typer(models_app, name="models", help="Install, list and update Argos Translate models.")
+app.add_typer(
+    memory_app, name="memory", help="The translation memory: import, export, stats, rebuild."
+)
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from pipeline.cli.options import (
     CatalogOptions,
     EngineFlags,
     InputOptions,
+    MemoryFlags,
     OutputDirOptions,
     PublishFlags,
     Retranslate,
@@ -104,6 +105,7 @@ def run(
     catalogs: CatalogOptions = ...,
     outputs: OutputDirOptions = ...,
     engine: EngineFlags = ...,
+    memory: MemoryFlags = ...,
     publishing: PublishFlags = ...,
     retranslate_machine: Retranslate = False,
     yes: Yes = False,
@@ -114,7 +116,7 @@ def run(
     from pipeline import api
     from pipeline.cli.render import notes, progress_for, run_summary_table, summary_lines
 
-    project = build_project(catalogs, inputs, outputs, engine, publishing, to=to)
+    project = build_project(catalogs, inputs, outputs, engine, memory, publishing, to=to)
     found = api.find_sources(sources or (), project)
     _offer_missing_models(project, yes, batch.quiet)
     with progress_for(batch.quiet) as progress:
@@ -166,14 +168,16 @@ def translate(
     inputs: InputOptions = ...,
     catalogs: CatalogOptions = ...,
     engine: EngineFlags = ...,
+    memory: MemoryFlags = ...,
     retranslate_machine: Retranslate = False,
     batch: BatchOptions = ...,
 ) -> None:
-    """Machine-translate untranslated entries (fuzzy, for review); reviewed ones are kept."""
+    """Fill entries from the translation memory, machine-translate the rest (fuzzy, for
+    review); reviewed ones are kept."""
     from pipeline import api
     from pipeline.cli.render import progress_for
 
-    project = build_project(catalogs, inputs, engine, to=to)
+    project = build_project(catalogs, inputs, engine, memory, to=to)
     found = api.find_sources(sources or (), project)
     with progress_for(batch.quiet) as progress:
         report = api.translate(

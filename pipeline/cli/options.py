@@ -191,6 +191,33 @@ class EngineFlags:
 
 
 @group
+class MemoryFlags:
+    """How the translation memory fills entries before machine translation."""
+
+    no_memory: Annotated[
+        bool | None,
+        typer.Option("--no-memory", help="Do not use the translation memory for this run."),
+    ] = setting("memory.enabled", lambda flag: not flag)
+    memory_exact: Annotated[
+        str | None,
+        typer.Option(
+            "--memory-exact",
+            help="translate (default: exact matches filled as translations) or fuzzy "
+            "(marked for review).",
+        ),
+    ] = setting("memory.exact")
+    memory_min: Annotated[
+        float | None,
+        typer.Option(
+            "--memory-min",
+            min=1,
+            max=100,
+            help="Lowest similarity (percent) of a fuzzy memory match (default: 75).",
+        ),
+    ] = setting("memory.min_score")
+
+
+@group
 class PublishFlags:
     """What to publish, and when to refuse."""
 

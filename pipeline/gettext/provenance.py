@@ -169,10 +169,10 @@ def machine_comment(label: str, confidence: float | None = None) -> str:
     return f"{MACHINE_PREFIX}{label}{suffix}"
 
 
-def memory_comment(origin: str, score: float | None) -> str:
-    """``translation memory: exact match, briefing.po:48`` or ``… 87% match, …``."""
-    kind = "exact match" if score is None or score >= 100 else f"{score:.0f}% match"
-    return f"{MEMORY_PREFIX}{kind}, {origin}" if origin else f"{MEMORY_PREFIX}{kind}"
+def memory_comment(description: str) -> str:
+    """``translation memory: exact match, briefing.po:48`` (``in-context exact match, …``,
+    ``87% match, …``): ``description`` is what :class:`pipeline.memory.Match` says."""
+    return f"{MEMORY_PREFIX}{description}"
 
 
 def provenance_comment(origin: Origin, fill: StoredFill | None) -> str | None:
@@ -182,7 +182,7 @@ def provenance_comment(origin: Origin, fill: StoredFill | None) -> str | None:
     if origin is Origin.MACHINE and fill.origin is Origin.MACHINE:
         return machine_comment(fill.label, fill.score)
     if origin in (Origin.MEMORY_EXACT, Origin.MEMORY_FUZZY) and fill.origin is origin:
-        return memory_comment(fill.label, fill.score)
+        return memory_comment(fill.label)
     return None
 
 

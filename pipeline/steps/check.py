@@ -9,7 +9,7 @@ from pipeline.project import Project
 from pipeline.steps.status import discover_catalogs
 
 if TYPE_CHECKING:
-    from pipeline.qa import CheckReport
+    from pipeline.qa import CheckReport, ExtraCheck
 
 
 def check(
@@ -34,4 +34,12 @@ def check(
         severity=severity,
         checks=checks,
         reviewed_only=reviewed_only,
+        extra_checks=_extra_checks(project, languages),
     )
+
+
+def _extra_checks(project: Project, languages: Sequence[str]) -> list[ExtraCheck]:
+    """Checks that need more than one entry: the translation memory's consistency."""
+    from pipeline.steps.memory import consistency_check
+
+    return [check for check in (consistency_check(project, languages),) if check is not None]

@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import UserError
 from pipeline.fsutil import file_lock
@@ -26,6 +27,9 @@ from pipeline.steps.report import Problem, RunReport
 from pipeline.steps.sources import Source, check_name, split_large_sources
 from pipeline.text.document import Block, Document, Segment
 from pipeline.text.segment import SegmentMemo
+
+if TYPE_CHECKING:
+    from pipeline.memory import TranslationMemory
 
 
 @dataclass
@@ -48,6 +52,7 @@ class Job:
     failed: set[str] = field(default_factory=set)  # names of the documents skipped
     source_languages: dict[str, str] = field(default_factory=dict)  # by file (family)
     _facts: Facts | None = field(default=None, repr=False)
+    memory: TranslationMemory | None = field(default=None, repr=False)  # open while translating
 
     @property
     def facts(self) -> Facts:

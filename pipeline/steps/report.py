@@ -41,6 +41,20 @@ class Problem:
 
 
 @dataclass
+class MemoryCounts:
+    """What the translation memory did in one run, per target language."""
+
+    exact: dict[str, int] = field(default_factory=dict)
+    fuzzy: dict[str, int] = field(default_factory=dict)
+    upgraded: dict[str, int] = field(default_factory=dict)  # machine text replaced
+    in_context: int = 0
+    variants: int = 0
+
+    def add(self, counter: dict[str, int], language: str) -> None:
+        counter[language] = counter.get(language, 0) + 1
+
+
+@dataclass
 class RunReport:
     """What ``extract``, ``translate``, ``publish`` or ``run`` did.
 
@@ -59,6 +73,7 @@ class RunReport:
     problems: list[Problem] = field(default_factory=list)  # documents skipped, and why
     suggestions: list[str] = field(default_factory=list)  # "po:line" of edited sentences
     source_text: dict[str, int] = field(default_factory=dict)  # "doc [lang]" -> sentences
+    memory: MemoryCounts = field(default_factory=MemoryCounts)
 
     @property
     def processed(self) -> bool:
@@ -87,6 +102,8 @@ class RunReport:
             language: {
                 "translated": self.translated.get(language, 0),
                 "from_cache": self.from_cache.get(language, 0),
+                "memory_exact": self.memory.exact.get(language, 0),
+                "memory_fuzzy": self.memory.fuzzy.get(language, 0),
             }
             for language in languages
         }
@@ -97,6 +114,8 @@ class RunReport:
             "segments": translated + from_cache,
             "translated": translated,
             "from_cache": from_cache,
+            "memory_exact": sum(c["memory_exact"] for c in per_language.values()),
+            "memory_fuzzy": sum(c["memory_fuzzy"] for c in per_language.values()),
             "files_written": self.files_written,
             "seconds": round(seconds, 3),
             "languages": per_language,

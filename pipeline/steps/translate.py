@@ -16,6 +16,7 @@ from pipeline.gettext import catalog, provenance, states
 from pipeline.gettext.states import Origin
 from pipeline.mt.confidence import confidence
 from pipeline.project import Project
+from pipeline.steps.facts import CatalogFacts
 from pipeline.steps.job import Job
 from pipeline.steps.sources import Source
 
@@ -60,10 +61,24 @@ def _route(project: Project, source: str, target: str) -> Route:
 
 
 def translate(job: Job, routes: dict[Pair, Route], retranslate_machine: bool = False) -> None:
-    """Machine-translate the job's catalogs, one language pair at a time."""
-    for pair in sorted(job.pairs()):
-        if pair in routes:
-            _translate_pair(job, pair, routes[pair], retranslate_machine)
+    """Fill the job's catalogs from the translation memory, then machine-translate what is
+    left, one language pair at a time."""
+    from pipeline.steps import memory as tm
+
+    job.memory = tm.open_for(job)
+    try:
+        if job.memory is not None:
+            tm.sync(job, job.memory)
+        for pair in sorted(job.pairs()):
+            if pair in routes:
+                _translate_pair(job, pair, routes[pair], retranslate_machine)
+        if job.memory is not None:
+            tm.sync(job, job.memory)  # the catalogs this run wrote, so the next run skips them
+    finally:
+        if job.memory is not None:
+            job.memory.close()
+            job.memory = None
+    job.report.notes += tm.notes(job.report.memory)
     places = job.report.suggestions
     if places:
         shown = ", ".join(places[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
@@ -126,6 +141,7 @@ def _collect_pending(
             loaded = catalog.load_catalog(path, language)
             if loaded is not None:
                 facts = job.catalog_facts(source, language)
+                _leverage_memory(job, loaded, facts)
                 pending.add(
                     entry.msgid
                     for entry, origin in facts.origins(loaded.po)
@@ -138,6 +154,27 @@ def _collect_pending(
                         )
                     )
                 )
+
+
+def _leverage_memory(job: Job, loaded: catalog.LoadedCatalog, facts: CatalogFacts) -> None:
+    """Fill entries from the translation memory (saved at once; see steps.memory)."""
+    from pipeline.memory import MemoryCorrupt
+    from pipeline.steps import memory as tm
+
+    if job.memory is None:
+        return
+    try:
+        changed = tm.leverage(job, job.memory, loaded.po, facts, job.report.memory)
+    except MemoryCorrupt as error:
+        job.report.notes.append(f"{error}; run `pipeline memory rebuild` (PO files are intact)")
+        job.memory.close()
+        job.memory = None
+        return
+    if changed and catalog.save_with_revision_date(
+        loaded.po, loaded.path, loaded.fingerprint, "PO-Revision-Date"
+    ):
+        job.report.written.add(str(loaded.path))
+    facts.commit()
 
 
 def _apply(
