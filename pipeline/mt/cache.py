@@ -4,6 +4,10 @@ Keyed by (engine, model version, source language, target language,
 normalised source sentence), so that a re-run, a new document repeating old
 sentences, or a run resumed after a crash never translates a sentence twice.
 Results are committed as batches finish.
+
+The cache only saves time, so a damaged file is set aside and rebuilt empty, with
+a note (:func:`pipeline.dbfile.open_rebuildable`); a full disk while storing is
+one line naming the file.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline.dbfile import open_rebuildable, sqlite_errors
 from pipeline.text.ingest import for_matching
 
 CACHE_FILE = "mt-cache.sqlite3"
@@ -35,6 +40,14 @@ def normalise(sentence: str) -> str:
     return unicodedata.normalize("NFC", for_matching(sentence))
 
 
+def _prepare(db: sqlite3.Connection) -> None:
+    """WAL, the table, and a read that fails on a damaged file or another program's table."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute(_SCHEMA)
+    db.execute("SELECT engine, source_key, translation FROM translations LIMIT 1").fetchone()
+
+
 class TranslationCache:
     """Cached translations for one engine, model version and language pair."""
 
@@ -46,12 +59,9 @@ class TranslationCache:
         source_language: str,
         target_language: str,
     ) -> None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=60)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        self.path = Path(path)
+        self._db, note = open_rebuildable(self.path, _prepare, "machine-translation cache")
+        self.notes = [note] if note else []  # for the run's report
         self._key = (engine, model_version, source_language, target_language)
 
     def lookup(self, sentences: Iterable[str]) -> dict[str, str]:
@@ -70,7 +80,7 @@ class TranslationCache:
     def store(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Add (sentence, translation) pairs and commit them."""
         rows = [(*self._key, normalise(source), target) for source, target in pairs]
-        with self._db:
+        with sqlite_errors(self.path, "store machine translations"), self._db:
             self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?,?,?,?,?,?)", rows)
 
     def close(self) -> None:
