@@ -124,7 +124,8 @@ def _set_aside(path: Path) -> Path:
 @contextlib.contextmanager
 def sqlite_errors(path: Path, doing: str) -> Iterator[None]:
     """Inside, a failure of the environment (disk full, read-only …) becomes one UserError:
-    ``PATH: cannot DOING (database or disk is full)``; SQLite rolled the transaction back."""
+    ``PATH: cannot DOING (database or disk is full)``; SQLite has rolled back the
+    transaction that failed, and the file holds what was committed before it."""
     try:
         yield
     except sqlite3.DatabaseError as error:
@@ -134,4 +135,4 @@ def sqlite_errors(path: Path, doing: str) -> Iterator[None]:
 
 
 def _user_error(path: Path, doing: str, error: sqlite3.Error) -> UserError:
-    return UserError(f"{path}: {doing} ({error}); it was left as it was")
+    return UserError(f"{path}: {doing} ({error})")

@@ -41,11 +41,13 @@ def normalise(sentence: str) -> str:
 
 
 def _prepare(db: sqlite3.Connection) -> None:
-    """WAL, the table, and a read that fails on a damaged file or another program's table."""
+    """A read that fails on a damaged file or another program's database (before anything
+    is written to it), then WAL and the table."""
+    if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        db.execute("SELECT engine, source_key, translation FROM translations LIMIT 1").fetchone()
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute(_SCHEMA)
-    db.execute("SELECT engine, source_key, translation FROM translations LIMIT 1").fetchone()
 
 
 class TranslationCache:
