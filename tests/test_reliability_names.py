@@ -152,6 +152,23 @@ def test_outputs_inside_the_source_tree_are_never_read_back(
     assert globbed.returncode == 0 and _files(workdir) == first, globbed.stderr
 
 
+def test_run_from_a_project_subdirectory_records_each_transcript(
+    workdir: Path, model_store: Path
+) -> None:
+    """The index knows where each document's transcript is whatever directory the command
+    runs in: a deleted transcript leaves the index, and only outputs published from a file
+    are ever removed as its stale parts."""
+    run_cli("init", "--to", "fr", check=True)
+    Path("sub").mkdir()
+    Path("other.txt").write_text(SENTENCE + "\n", encoding="utf-8")
+    run_cli("run", "--quiet", cwd=workdir / "sub", check=True)
+    assert 'data-document="transcript"' in Path("output/index.html").read_text("utf-8")
+    Path("transcript.txt").unlink()
+    run_cli("run", "--quiet", cwd=workdir / "sub", check=True)
+    index = Path("output/index.html").read_text("utf-8")
+    assert 'data-document="transcript"' not in index and 'data-document="other"' in index
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
