@@ -4,7 +4,9 @@ Two rules shared by every table and listing the CLI prints (``status``, ``check`
 
 * **Nothing the user named is printed raw.** A file called ``"\\x1b[2J.txt"`` would
   clear the screen, a right-to-left override would reverse what follows it.
-  :func:`visible` writes such characters as Python escapes (``\\x1b``, ``\\u202e``).
+  :func:`visible` writes such characters as Python escapes (``\\x1b``, ``\\u202e``),
+  and so, too, characters standard output's encoding cannot show
+  (``PYTHONIOENCODING=ascii``: ``\\xe9``), so that tables measure what is printed.
 * **No word is cut.** :func:`fit_table` gives each column at least its longest
   unbreakable piece (a word; for path columns, a ``/``-separated segment) and
   folds paths only after a ``/``. When even that does not fit the width,
@@ -15,7 +17,9 @@ rich is imported lazily (``pipeline --help`` must stay fast).
 
 from __future__ import annotations
 
+import codecs
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,17 +47,44 @@ def visible(text: str) -> str:
     ``"a\\x1b[31mb"`` becomes ``"a\\\\x1b[31mb"``: the escape sequence is shown,
     not executed. Printable text, including no-break spaces, is unchanged.
     """
-    if text.isprintable():
+    encoding = _output_encoding()
+    if text.isprintable() and (encoding is None or _encodable(text, encoding)):
         return text
-    return "".join(_escape(char) for char in text)
+    return "".join(_escape(char, encoding) for char in text)
 
 
-def _escape(char: str) -> str:
-    """One character, escaped when a terminal would act on it instead of showing it."""
-    if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS or char in _LINE_SEPARATORS:
+def _escape(char: str, encoding: str | None = None) -> str:
+    """One character, escaped when a terminal would act on it instead of showing it,
+    or cannot show it in ``encoding`` (None: any character)."""
+    if (
+        unicodedata.category(char) == "Cc"
+        or char in _BIDI_CONTROLS
+        or char in _LINE_SEPARATORS
+        or (encoding is not None and not _encodable(char, encoding))
+    ):
         code = ord(char)
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
     return char
+
+
+def _output_encoding() -> str | None:
+    """Standard output's encoding when it cannot encode every character, else None."""
+    encoding = getattr(sys.stdout, "encoding", None)
+    if not encoding:
+        return None
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    return None if name.startswith(("utf-", "utf_")) or name == "gb18030" else name
+
+
+def _encodable(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def path_pieces(path: str) -> list[str]:

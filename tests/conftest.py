@@ -20,6 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SEED = ROOT / "examples" / "transcript.txt"
+FAULTS = Path(__file__).resolve().parent / "faults.py"
 
 
 def training_texts() -> list[str]:
@@ -128,15 +129,22 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def run_cli(
-    *args: str, cwd: Path | None = None, env: dict | None = None, check: bool = False
+    *args: str,
+    cwd: Path | None = None,
+    env: dict | None = None,
+    check: bool = False,
+    fault: tuple[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
     """Run ``python -m pipeline ARGS`` as a user would, in a subprocess.
 
-    The terminal is 200 columns wide unless ``env`` sets ``COLUMNS``.
+    The terminal is 200 columns wide unless ``env`` sets ``COLUMNS``. ``fault``
+    (kind, path pattern) runs it through ``tests/faults.py``: a full disk, an
+    immutable file … for the files matching the pattern.
     """
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200", **(env or {})}
+    program = ["-m", "pipeline"] if fault is None else [str(FAULTS), *fault]
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
+        [sys.executable, *program, *args],
         cwd=cwd,
         env=full_env,
         capture_output=True,

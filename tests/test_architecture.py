@@ -23,6 +23,7 @@ LAYERS = {
     "__init__": 0,
     "errors": 0,
     "fsutil": 0,
+    "dbfile": 0,
     "scratch": 0,
     "terminal": 0,
     "text": 1,

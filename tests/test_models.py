@@ -219,6 +219,10 @@ BAD_ARCHIVES: list[tuple[str, dict, str]] = [
     ("metadata without to_code",
      {"rewrite": {"metadata.json": b'{"from_code": "en", "package_version": "1.0"}'}},
      "no valid to_code"),
+    ("version with a trailing newline",
+     {"rewrite": {"metadata.json": json.dumps(
+         {"from_code": "en", "to_code": "fr", "package_version": "1.0\n"}).encode()}},
+     "no valid package_version (got '1.0"),
     ("sentence splitter package",
      {"rewrite": {"metadata.json": b'{"type": "sbd", "package_version": "1.0"}'}},
      "not a translation package"),

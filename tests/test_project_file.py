@@ -317,7 +317,7 @@ def test_languages_in_the_file_are_normalised_and_checked(
         'pivot = "klingon"\n',
     )
     message = _error(path)
-    assert 'pipeline.toml:2: target_languages: "fr" is the source language' in message
+    assert 'pipeline.toml:2: target_languages: "fr" is the same as the source language' in message
     assert "pipeline.toml:7: engine.pivot: unknown language code 'klingon'" in message
 
 
@@ -443,6 +443,6 @@ def test_command_line_values_are_checked_like_the_files(
     assert str(caught.value) == (
         'command line: engine.device: expected "cpu" or "cuda", got "tpu"; '
         "command line: gpu: unknown key; "
-        'command line: target_languages: "en" is the source language'
+        'command line: target_languages: "en" is the same as the source language'
     )
     assert with_values(ProjectSettings(), {"output_dir": "site"}).output_dir == Path("site")

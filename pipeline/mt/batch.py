@@ -30,6 +30,7 @@ class BatchCounts:
 
     from_cache: int = 0
     translated: int = 0
+    notes: tuple[str, ...] = ()  # e.g. a damaged cache set aside and started afresh
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def translate_pending(
         missing = pending.untranslated()
         if missing:
             _translate_missing(pending, route, settings, cache, progress, missing)
-        return BatchCounts(from_cache, missing)
+        return BatchCounts(from_cache, missing, tuple(cache.notes) if cache else ())
     finally:
         if cache:
             cache.close()

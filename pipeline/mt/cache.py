@@ -11,6 +11,10 @@ reviewers and used by the review report survives re-runs. Cache files written
 before scores existed gain the ``score`` column in place when opened (schema
 version 1); their rows have no score (NULL) until the sentence is translated
 again.
+
+The cache only saves time, so a damaged file is set aside and rebuilt empty, with
+a note (:func:`pipeline.dbfile.open_rebuildable`); a full disk while storing is
+one line naming the file.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline.dbfile import open_rebuildable, sqlite_errors
 from pipeline.errors import UserError
 from pipeline.mt.engine import ScoredTranslation
 from pipeline.text.ingest import for_matching
@@ -47,6 +52,16 @@ def normalise(sentence: str) -> str:
     return unicodedata.normalize("NFC", for_matching(sentence))
 
 
+def _prepare(db: sqlite3.Connection) -> None:
+    """A read that fails on a damaged file or another program's database (before anything
+    is written to it), then WAL and the table."""
+    if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        db.execute("SELECT engine, source_key, translation FROM translations LIMIT 1").fetchone()
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    _migrate(db, Path(db.execute("PRAGMA database_list").fetchone()[2]))
+
+
 class TranslationCache:
     """Cached translations for one engine, model version and language pair."""
 
@@ -58,12 +73,9 @@ class TranslationCache:
         source_language: str,
         target_language: str,
     ) -> None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=60)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        _migrate(self._db, path)
+        self.path = Path(path)
+        self._db, note = open_rebuildable(self.path, _prepare, "machine-translation cache")
+        self.notes = [note] if note else []  # for the run's report
         self._key = (engine, model_version, source_language, target_language)
 
     def lookup(self, sentences: Iterable[str]) -> dict[str, str]:
@@ -90,7 +102,7 @@ class TranslationCache:
     def store_scored(self, rows: Iterable[tuple[str, str, float | None]]) -> None:
         """Add (sentence, translation, score) rows and commit them."""
         values = [(*self._key, normalise(source), target, score) for source, target, score in rows]
-        with self._db:
+        with sqlite_errors(self.path, "store machine translations"), self._db:
             self._db.executemany(
                 f"INSERT OR REPLACE INTO translations ({_COLUMNS}, score) VALUES (?,?,?,?,?,?,?)",
                 values,

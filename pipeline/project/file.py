@@ -227,7 +227,7 @@ def _check_together(values: Mapping[str, Any], report: Callable[..., None]) -> N
     """Rules between keys: no target language equal to a fixed source language."""
     source = values.get("source_language", ProjectSettings.source_language)
     if source in values.get("target_languages", ()):
-        report(("target_languages",), f"{show(source)} is the source language")
+        report(("target_languages",), f"{show(source)} is the same as the source language")
 
 
 def _apply(settings: ProjectSettings, values: Mapping[str, Any]) -> ProjectSettings:

@@ -12,6 +12,12 @@ number of them. A pattern without ``/`` matches a file's name at any depth
 name (``drafts`` leaves out every ``drafts`` directory). An ``exclude`` pattern with
 ``/`` leaves out a file or a whole directory (``2019/drafts``). Hidden directories
 and the project's translations and output directories are never walked.
+
+Nothing in the output or translations directory is ever a source: the tool wrote
+it, and taking it in would publish it again one level deeper on every run
+(``output/fr/output/fr/…``). Walking such a directory (``--output-dir src`` with
+``pipeline run src``) or naming a file in one is refused; a glob pattern's
+matches there are left out.
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ def iter_source_files(
         start = _walk_start(root, None if within is None else _absolute(within))
         if start is None:
             continue
+        _refuse_generated(settings, start)
         if not root.is_dir():
             raise UserError(f"{root}: source root does not exist (sources.roots)")
         for path in sorted(_walk(start, root, settings, skipped)):
@@ -129,18 +136,52 @@ def _expand(settings: ProjectSettings, path: Path, raw: str) -> Iterator[SourceF
             )
         yield from found
     elif path.is_file():
+        _refuse_generated(settings, path)
         yield _named(settings, path)
     elif path.exists():
         raise UserError(
             f"{path}: not a regular file (a device, pipe or socket); transcripts are text files"
         )
     elif glob.has_magic(raw):
-        matches = sorted(Path(p) for p in glob.glob(raw, recursive=True) if Path(p).is_file())
+        matches = sorted(
+            Path(p)
+            for p in glob.glob(raw, recursive=True)
+            if Path(p).is_file() and _generated_directory(settings, Path(p)) is None
+        )
         if not matches:
             raise UserError(f"{raw}: no files match this pattern")
         yield from (_named(_own_root(settings, match) or settings, match) for match in matches)
     else:
         raise UserError(f"{path}: no such file or directory")
+
+
+def _generated_directory(settings: ProjectSettings, path: Path) -> tuple[str, Path] | None:
+    """("output" or "translations", that directory) when ``path`` is in it or is it."""
+    absolute = _absolute(path)
+    for kind, directory in (
+        ("output", _absolute(settings.output_dir)),
+        ("translations", _absolute(settings.translations_dir)),
+    ):
+        if _is_under(absolute, directory):
+            return kind, directory
+    return None
+
+
+def _refuse_generated(settings: ProjectSettings, path: Path) -> None:
+    """UserError when ``path`` (to walk or to read) is in the output or translations directory."""
+    found = _generated_directory(settings, path)
+    if found is None:
+        return
+    kind, directory = found
+    if _absolute(path) == directory:
+        raise UserError(
+            f"{path}: is the {kind} directory too; give --{kind}-dir a directory of its own "
+            "(files the tool writes are never read as transcripts)"
+        )
+    raise UserError(
+        f"{path}: is in the {kind} directory ({directory}); files the tool writes there "
+        "are never read as transcripts"
+    )
 
 
 def _named(settings: ProjectSettings, path: Path) -> SourceFile:

@@ -367,6 +367,7 @@ def write_index(
     output_dir: Path,
     published: Iterable[PublishedFile] = (),
     options: PublishOptions | None = None,
+    notes: list[str] | None = None,
 ) -> Path:
     """Write ``<output>/index.html`` and ``<output>/<lang>/index.html``; return the first.
 
@@ -375,6 +376,7 @@ def write_index(
     deleted, and documents whose transcript no longer exists, are dropped from
     it. With ``options.only_reviewed`` (or ``min_reviewed``) the index lists
     only what passes. Pages are rendered from the manifest and written in chunks.
+    A damaged manifest is started afresh; ``notes`` (the run's) is told so.
     """
     from pipeline.publish.index import render_index
     from pipeline.publish.manifest import PublishedManifest
@@ -382,6 +384,8 @@ def write_index(
     options = options or PublishOptions()
     path = Path(output_dir) / "index.html"
     with PublishedManifest(Path(output_dir)) as manifest:
+        if notes is not None:
+            notes += manifest.notes
         manifest.record(published)
         manifest.prune()
         languages = manifest.languages()

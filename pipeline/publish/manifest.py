@@ -22,6 +22,11 @@ unchanged: it is when that content was published.
 Databases of earlier versions are migrated in place (columns and a table
 added, ``PRAGMA user_version`` 2); a ``.published.json`` left by still earlier
 versions is imported once and removed.
+
+The manifest is rebuilt by publishing, so a damaged one is set aside as
+``.published.sqlite3.broken`` and started afresh, with a note (the index then
+lists what is published from now on); a full disk while recording is one line
+naming the file (:mod:`pipeline.dbfile`).
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from pipeline.dbfile import open_rebuildable, sqlite_errors
 
 MANIFEST_FILE = ".published.sqlite3"
 LEGACY_MANIFEST_FILE = ".published.json"
@@ -149,34 +156,15 @@ class PublishedManifest:
 
     def __init__(self, output_dir: Path) -> None:
         self.output_dir = Path(output_dir)
-        self.output_dir.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.output_dir / MANIFEST_FILE, timeout=60)
-        self._migrate()
-        self._import_legacy()
+        self.path = self.output_dir / MANIFEST_FILE
+        self._db, note = open_rebuildable(self.path, _migrate, "record of published files")
+        self.notes = [note] if note else []  # for the run's report
+        with self._writing():
+            self._import_legacy()
 
-    def _migrate(self) -> None:
-        """Create the tables, or bring a database of an earlier version up to schema 2."""
-        (version,) = self._db.execute("PRAGMA user_version").fetchone()
-        if version >= SCHEMA_VERSION:
-            return
-        self._db.execute("BEGIN IMMEDIATE")  # one migration at a time, all or nothing
-        try:
-            for statement in _TABLES:
-                self._db.execute(statement)
-            columns = {row[1] for row in self._db.execute("PRAGMA table_info(published)")}
-            for name, declaration in _ADDED_COLUMNS.items():
-                if name not in columns:
-                    self._db.execute(f"ALTER TABLE published ADD COLUMN {name} {declaration}")
-            for statement in _INDEXES:
-                self._db.execute(statement)
-            self._db.execute(
-                "INSERT OR IGNORE INTO documents (document) SELECT DISTINCT document FROM published"
-            )
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            self._db.commit()
-        except BaseException:
-            self._db.rollback()
-            raise
+    def _writing(self) -> contextlib.AbstractContextManager[None]:
+        """A full disk (or a read-only file) while recording: one line naming the manifest."""
+        return sqlite_errors(self.path, "record the published files")
 
     def _relative(self, path: Path | str) -> str:
         return Path(os.path.relpath(Path(path).resolve(), self.output_dir.resolve())).as_posix()
@@ -221,7 +209,7 @@ class PublishedManifest:
                 )
             else:
                 documents.setdefault(f.document, None)
-        with self._db:
+        with self._writing(), self._db:
             self._db.executemany(_UPSERT_FILE, file_rows)
             self._db.executemany(
                 _ADD_DOCUMENT, [(name,) for name, row in documents.items() if row is None]
@@ -245,7 +233,7 @@ class PublishedManifest:
             )
             if not (self.output_dir / source).is_file()
         ]
-        with self._db:
+        with self._writing(), self._db:
             self._db.executemany("DELETE FROM published WHERE path = ?", missing)
             self._db.executemany("UPDATE published SET published_at = ? WHERE path = ?", undated)
             before = self._db.total_changes
@@ -257,7 +245,7 @@ class PublishedManifest:
         return len(missing) + dropped
 
     def remove_stale_parts(
-        self, file_name: str, current: set[str], languages: Iterable[str]
+        self, file_name: str, current: set[str], languages: Iterable[str], source_file: Path
     ) -> list[Path]:
         """Delete the outputs of a file's parts (or of the whole file) that are no longer
         documents of the run, in ``languages``; return the files deleted.
@@ -267,14 +255,20 @@ class PublishedManifest:
         otherwise linger in the output directory and in the index. They are
         generated files, rewritten by every run, so they are removed like a
         build removes stale outputs; the translators' catalogs are never touched.
+
+        Only documents recorded as published from ``source_file`` (the transcript
+        itself) are candidates: ``x.part-0001.txt`` beside ``x.txt`` is a document of
+        its own, recorded with its own transcript, and never taken for a part of ``x``
+        (nor are documents recorded without a transcript, by earlier versions).
         """
         from pipeline.text.ingest import part_glob
 
-        pattern = part_glob(file_name)
         languages = list(languages)
         rows = self._db.execute(
-            "SELECT path, document, language FROM published WHERE document = ? OR document GLOB ?",
-            (file_name, pattern),
+            "SELECT p.path, p.document, p.language FROM published AS p "
+            "JOIN documents AS d ON d.document = p.document "
+            "WHERE (p.document = ?1 OR p.document GLOB ?2) AND d.source_path = ?3",
+            (file_name, part_glob(file_name), self._source(str(Path(source_file).resolve()))),
         ).fetchall()
         stale = [
             path
@@ -284,7 +278,7 @@ class PublishedManifest:
         for path in stale:
             with contextlib.suppress(FileNotFoundError):
                 (self.output_dir / path).unlink()
-        with self._db:
+        with self._writing(), self._db:
             self._db.executemany("DELETE FROM published WHERE path = ?", [(p,) for p in stale])
         return [self.output_dir / path for path in stale]
 
@@ -331,6 +325,33 @@ class PublishedManifest:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Create the tables, or bring a database of an earlier version up to schema 2; then
+    read them (a damaged file, or another program's, fails here)."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version < SCHEMA_VERSION:
+        db.execute("BEGIN IMMEDIATE")  # one migration at a time, all or nothing
+        try:
+            for statement in _TABLES:
+                db.execute(statement)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(published)")}
+            for name, declaration in _ADDED_COLUMNS.items():
+                if name not in columns:
+                    db.execute(f"ALTER TABLE published ADD COLUMN {name} {declaration}")
+            for statement in _INDEXES:
+                db.execute(statement)
+            db.execute(
+                "INSERT OR IGNORE INTO documents (document) SELECT DISTINCT document FROM published"
+            )
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+    db.execute(f"SELECT path, {', '.join(_FILE_COLUMNS)} FROM published LIMIT 1").fetchone()
+    db.execute(f"SELECT document, {', '.join(_DOCUMENT_COLUMNS)} FROM documents LIMIT 1")
 
 
 class _LegacyFile:

@@ -4,16 +4,23 @@ An edit can move a part boundary, and with it a sentence into the next
 part's catalog; merging with the file's compendium (all its catalogs as
 they were before this run, see :mod:`pipeline.gettext.compendium`) lets the
 translation follow the sentence.
+
+A catalog named like a part (``x.part-0001.po``) belongs to ``x`` only while no
+file of that name lies beside ``x``'s transcript
+(:func:`~pipeline.steps.sources.files_named_like_parts`): ``x.part-0001.txt`` is a
+document of its own, and its catalog is never merged into, nor reported stale for,
+a small ``x.txt``.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.gettext import catalog
-from pipeline.steps.sources import Source
+from pipeline.steps.sources import Source, files_named_like_parts
 
 if TYPE_CHECKING:
     from pipeline.gettext.compendium import Compendium
@@ -32,6 +39,7 @@ class PartMemory:
         self._job = job
         self._project = job.project
         self._family: tuple[Path, str] | None = None
+        self._documents: set[str] = set()  # files named like the current file's parts
         self._compendia: dict[str, Compendium] = {}
         self._old: set[Path] = set()  # the file's catalogs before this run
         self._merged: set[Path] = set()  # those this run merges
@@ -46,24 +54,35 @@ class PartMemory:
 
         first_part = self._project.catalog_path(language, part_name(source.family, 1))
         if source.part is None and not first_part.exists():
-            return None  # the usual case
+            return None  # the usual case (a stat, not a directory listing)
         if self._family != (source.path, source.family):
             self.close()
             self._family = (source.path, source.family)
+            self._documents = set(files_named_like_parts(source))
+        if source.part is None and not self._part_catalogs(source.family, language):
+            return None  # only files named like parts: never this file's parts
         if language not in self._compendia:
             self._compendia[language] = self._build(source, language)
         self._merged.add(po_path)
         return self._compendia[language].lookup
 
+    def _part_catalogs(self, family: str, language: str) -> list[Path]:
+        """The catalogs of ``family``'s parts in ``language``, those of the files named
+        like parts (documents of their own) left out."""
+        from pipeline.text.ingest import part_glob
+
+        whole = self._project.catalog_path(language, family)
+        found = sorted(whole.parent.glob(part_glob(whole.stem) + ".po"))
+        directory = posixpath.dirname(family)
+        return [p for p in found if posixpath.join(directory, p.stem) not in self._documents]
+
     def _build(self, source: Source, language: str) -> Compendium:
         from pipeline.gettext.compendium import Compendium
-        from pipeline.text.ingest import part_glob
 
         compendium = Compendium()
         whole = self._project.catalog_path(language, source.family)
-        parts = sorted(whole.parent.glob(part_glob(whole.stem) + ".po"))
         source_language = self._job.language_of(source)
-        for path in [whole, *parts]:
+        for path in [whole, *self._part_catalogs(source.family, language)]:
             loaded = catalog.load_catalog(path, language)
             if loaded is not None:
                 name = path.relative_to(whole.parent).with_suffix("").as_posix()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -99,7 +100,9 @@ def publish(job: Job, options: PublishOptions) -> None:
         for tdocs in _translated_documents(job):
             files = writers.publish_languages(tdocs, project.output_dir, options)
             if files:
-                manifest = manifest or PublishedManifest(project.output_dir)
+                if manifest is None:
+                    manifest = PublishedManifest(project.output_dir)
+                    report.notes += manifest.notes
                 manifest.record(files)
                 report.count_published(files)
             job.progress.advance(len(tdocs))
@@ -117,14 +120,15 @@ def publish(job: Job, options: PublishOptions) -> None:
             f"(no translation of any kind yet): {shown}"
         )
     if report.published or options.only_reviewed:
-        writers.write_index(project.output_dir, options=options)
+        writers.write_index(project.output_dir, options=options, notes=report.notes)
 
 
 def _remove_stale_part_outputs(manifest: PublishedManifest, job: Job) -> None:
     """Outputs of parts a large file no longer has (it was cut differently, or is no
     longer cut) leave the output directory and the index."""
-    for family, group in itertools.groupby(job.sources, key=lambda s: s.family):
-        manifest.remove_stale_parts(family, {s.name for s in group}, job.languages)
+    files = itertools.groupby(job.sources, key=lambda s: (s.family, s.path))
+    for (family, path), group in files:
+        manifest.remove_stale_parts(family, {s.name for s in group}, job.languages, path)
 
 
 def _translated_documents(job: Job) -> Iterator[list[TranslatedDocument]]:
@@ -137,6 +141,7 @@ def _translated_documents(job: Job) -> Iterator[list[TranslatedDocument]]:
         translated = []
         with job.document(source, "catalog"):
             document = job.load(source)
+            document.source_path = os.path.abspath(source.path)  # the index's link to it
             for language in job.targets(source):
                 po_path = job.project.catalog_path(language, document.name)
                 loaded = catalog.load_catalog(po_path, language)

@@ -9,7 +9,9 @@ the tree). A large transcript is replaced by its parts
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import os
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,11 +66,10 @@ def find_sources(
     for found in select_sources(project, paths):
         real = found.path.resolve()
         named = _real_name(project, real) or found.name
-        seen = by_real.get(real)
-        if seen is None:
-            by_real[real] = Source(real if named != found.name else found.path, named)
-        elif found.path != seen.path:
-            by_real[real] = dataclasses.replace(seen, aliases=(*seen.aliases, found.path))
+        source = by_real.get(real) or Source(real if named != found.name else found.path, named)
+        if named != found.name:  # a link, whichever of it and its file comes first
+            source = dataclasses.replace(source, aliases=(*source.aliases, found.path))
+        by_real[real] = source
     if not by_real:
         raise UserError("no transcripts given")
     return list(by_real.values())
@@ -108,16 +109,56 @@ def split_large_sources(sources: Sequence[Source], encoding: str = "utf-8") -> l
 
     expanded: list[Source] = []
     for source in sources:
-        parts = plan_parts(source.path, encoding) if source.part is None else []
+        try:
+            parts = plan_parts(source.path, encoding) if source.part is None else []
+        except UserError:
+            parts = []  # unreadable: reported for this document alone when it is read
         if not parts:
             expanded.append(source)
             continue
+        _refuse_files_named_like_parts(source)
         expanded.extend(
             Source(source.path, part_name(source.name, part.number), part, source.name)
             for part in parts
         )
     _refuse_clashing_names(expanded)
     return expanded
+
+
+def files_named_like_parts(source: Source) -> dict[str, Path]:
+    """The files beside ``source``'s transcript named like its parts (``x.part-0001.txt``
+    beside ``x.txt``), by the document name they have: documents of their own, never
+    parts of ``x``, whatever the size of ``x.txt``.
+
+    Any regular file counts, whatever its extension: a catalog or output named like
+    a part is only ever taken for one when no file of that name exists.
+    """
+    from pipeline.text.ingest import part_glob
+
+    directory = posixpath.dirname(source.family)
+    pattern = part_glob(posixpath.basename(source.family))
+    found: dict[str, Path] = {}
+    try:
+        with os.scandir(source.path.parent) as entries:
+            for entry in entries:
+                stem = Path(entry.name).stem
+                if fnmatch.fnmatchcase(stem, pattern) and entry.is_file():
+                    found[posixpath.join(directory, stem)] = Path(entry.path)
+    except OSError:
+        pass  # the transcript's directory cannot be listed: its reading reports that
+    return found
+
+
+def _refuse_files_named_like_parts(source: Source) -> None:
+    """A large file's part must not take the catalogs of a file named like it, even one
+    the job does not cover (``pipeline run big.txt`` beside ``big.part-0001.txt``)."""
+    clashing = files_named_like_parts(source)
+    if clashing:
+        name, path = min(clashing.items())
+        raise UserError(
+            f"{path}: its name {name!r} is also the name of a part of the large file "
+            f"{source.path}; rename one of them"
+        )
 
 
 def _refuse_clashing_names(sources: Sequence[Source]) -> None:

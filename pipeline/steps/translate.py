@@ -105,6 +105,7 @@ def _translate_pair(job: Job, pair: Pair, route: Route, retranslate_machine: boo
             report = job.report
             report.from_cache[language] = report.from_cache.get(language, 0) + counts.from_cache
             report.translated[language] = report.translated.get(language, 0) + counts.translated
+            report.notes += counts.notes
         for source in sources:
             if source.name not in job.failed:
                 with job.document(source, "catalog"):
