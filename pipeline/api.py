@@ -41,8 +41,7 @@ from pipeline.project import Project
 from pipeline.publish import PublishOptions
 from pipeline.qa import CheckReport
 from pipeline.steps import check as check_step
-from pipeline.steps import extract as extract_step
-from pipeline.steps import memory_admin
+from pipeline.steps import driver, memory_admin
 from pipeline.steps import publish as publish_step
 from pipeline.steps import status as status_step
 from pipeline.steps import translate as translate_step
@@ -105,7 +104,7 @@ def extract(
     if not job.active():
         return job.report  # every document was skipped: nothing to lock or write
     with locked(job):
-        extract_step.extract(job)
+        driver.process(job)
     return job.report
 
 
@@ -128,8 +127,7 @@ def translate(
     if not job.active():
         return job.report  # every document was skipped: nothing to lock or write
     with locked(job):
-        extract_step.extract(job)
-        translate_step.translate(job, routes, retranslate_machine)
+        driver.process(job, routes, retranslate_machine=retranslate_machine)
     return job.report
 
 
@@ -169,9 +167,11 @@ def run(
     if not job.active():
         return job.report  # every document was skipped: nothing to lock or write
     with locked(job), segmenting_once():
-        extract_step.extract(job)
-        translate_step.translate(job, routes, retranslate_machine)
-        publish_step.publish(job, options)
+        if options.require_reviewed:  # refuse before publishing anything: a pass of its own
+            driver.process(job, routes, retranslate_machine=retranslate_machine)
+            publish_step.publish(job, options)
+        else:
+            driver.process(job, routes, retranslate_machine=retranslate_machine, publishing=options)
     return job.report
 
 

@@ -34,6 +34,7 @@ class ScratchDatabase:
 
     def __init__(self, name: str, schema: str, directory: Path | None = None) -> None:
         """Create ``<tmp>/pipeline-<name>-*/<name>.sqlite3`` (under ``directory``)."""
+        self._name = name
         prefix = f"{SCRATCH_PREFIX}{name}-{os.getpid()}-"
         self._tmp = tempfile.TemporaryDirectory(prefix=prefix, dir=directory)
         try:
@@ -44,6 +45,11 @@ class ScratchDatabase:
         except BaseException:
             self._tmp.cleanup()
             raise
+
+    @property
+    def path(self) -> Path:
+        """The database file (other processes of the run may read it)."""
+        return Path(self._tmp.name) / f"{self._name}.sqlite3"
 
     def close(self) -> None:
         """Close and delete the database."""

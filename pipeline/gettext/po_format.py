@@ -702,13 +702,23 @@ def _check_strings(po: polib.POFile) -> None:
 
 
 def format_po(po: polib.POFile, width: int = 79) -> str:
-    """Serialise a polib POFile exactly as GNU gettext's msgcat would write it."""
+    """Serialise a polib POFile exactly as GNU gettext's msgcat would write it.
+
+    Each written entry's ``linenum`` is set to the line it starts on, as polib
+    sets it when it reads the file, so that places can be named (``file.po:48``)
+    without reading the file back.
+    """
     _check_charset(po)
     _check_strings(po)
     blocks = [_header_lines(po, width)]
-    blocks += [_entry_lines(entry, width) for entry in po if not entry.obsolete]
+    entries = [entry for entry in po if not entry.obsolete]
     # msgcat drops obsolete entries without a translation; so do we.
-    blocks += [_entry_lines(e, width) for e in po if e.obsolete and _first_msgstr(e)]
+    entries += [e for e in po if e.obsolete and _first_msgstr(e)]
+    line = len(blocks[0]) + 2  # the header, then a blank line
+    for entry in entries:
+        blocks.append(_entry_lines(entry, width))
+        entry.linenum = line
+        line += len(blocks[-1]) + 1
     return "\n\n".join("\n".join(lines) for lines in blocks) + "\n"
 
 

@@ -74,6 +74,11 @@ class StoredFill:
         """Whether this fill wrote exactly ``text``."""
         return self.text_hash == _digest(text)
 
+    @classmethod
+    def of(cls, fill: Fill) -> StoredFill:
+        """A fill as it will be recorded."""
+        return cls(_digest(fill.text), fill.origin, fill.label, fill.score)
+
 
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).digest()

@@ -94,3 +94,22 @@ class PendingSentences(ScratchDatabase):
             "SELECT translation, score FROM pending WHERE sentence = ?", (sentence,)
         ).fetchone()
         return ScoredTranslation(row[0], row[1]) if row and row[0] is not None else None
+
+
+class PendingReader:
+    """Read access to a :class:`PendingSentences` file from another process of the run
+    (a worker writing translations into its documents)."""
+
+    def __init__(self, path: Path) -> None:
+        import sqlite3
+
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+    def scored_translation(self, sentence: str) -> ScoredTranslation | None:
+        row = self._db.execute(
+            "SELECT translation, score FROM pending WHERE sentence = ?", (sentence,)
+        ).fetchone()
+        return ScoredTranslation(row[0], row[1]) if row and row[0] is not None else None
+
+    def close(self) -> None:
+        self._db.close()

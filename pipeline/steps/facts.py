@@ -85,13 +85,19 @@ class CatalogFacts:
     def __init__(self, facts: Facts, document: str, source_language: str, language: str) -> None:
         self._facts = facts
         self.document, self.source_language, self.language = document, source_language, language
-        self._pending: list[tuple[bytes, provenance.Fill]] = []
+        self._pending: dict[bytes, provenance.Fill] = {}
 
     def key(self, entry: polib.POEntry) -> bytes:
         return provenance.FillStore.key(self.language, self.document, entry.msgctxt, entry.msgid)
 
     def fill(self, entry: polib.POEntry) -> provenance.StoredFill | None:
-        return self._facts.fills.get(self.key(entry))
+        """What the tool last wrote into ``entry``: in this run (not yet recorded), or
+        as recorded."""
+        key = self.key(entry)
+        written = self._pending.get(key)
+        if written is not None:
+            return provenance.StoredFill.of(written)
+        return self._facts.fills.get(key)
 
     def origin(self, entry: polib.POEntry) -> Origin:
         """Where ``entry``'s text comes from."""
@@ -110,13 +116,21 @@ class CatalogFacts:
 
     def wrote(self, entry: polib.POEntry, fill: provenance.Fill) -> None:
         """Remember that the step wrote ``fill`` into ``entry`` (recorded by :meth:`commit`)."""
-        self._pending.append((self.key(entry), fill))
+        self._pending[self.key(entry)] = fill
+
+    def take(self) -> list[tuple[bytes, provenance.Fill]]:
+        """What was written and not yet recorded (for the process that records it)."""
+        written, self._pending = list(self._pending.items()), {}
+        return written
+
+    def restore(self, written: list[tuple[bytes, provenance.Fill]]) -> None:
+        """Take back what :meth:`take` gave (a document resumed in another pass)."""
+        self._pending.update(written)
 
     def commit(self) -> None:
         """Record what was written, once the catalog is saved."""
         if self._pending:
-            self._facts.fills.record(self._pending)
-            self._pending = []
+            self._facts.fills.record(self.take())
 
     def annotate(self, entry: polib.POEntry, origin: Origin, *extra: str | None) -> None:
         """Re-derive our ``#.`` lines on ``entry`` from its origin and what we recorded."""

@@ -159,9 +159,7 @@ def prepare(
     return job
 
 
-def _checked_languages(
-    project: Project, languages: Sequence[str]
-) -> tuple[Project, list[str]]:
+def _checked_languages(project: Project, languages: Sequence[str]) -> tuple[Project, list[str]]:
     """The project with its source language normalised (``EN`` is ``en``), and the target
     languages normalised, distinct, none equal to a fixed source language."""
     if not project.detects_language:

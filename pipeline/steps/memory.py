@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from pipeline.memory import Inconsistency, Match, TranslationMemory
     from pipeline.project import Project
+    from pipeline.project.settings import MemorySettings
     from pipeline.qa import ExtraCheck, Finding
     from pipeline.steps.facts import CatalogFacts
     from pipeline.steps.job import Job
@@ -78,13 +79,13 @@ def sync(job: Job, memory: TranslationMemory) -> int:
             continue
         source_language = loaded.po.metadata.get("X-Source-Language") or "en"
         facts = job.facts.catalog(name, source_language, language)
-        entries = list(_reviewed(loaded.po, facts))
+        entries = list(reviewed_entries(loaded.po, facts))
         sync_catalog(memory, f"{name}.po", source_language, language, entries, fingerprint)
         read += 1
     return read
 
 
-def _reviewed(po: polib.POFile, facts: CatalogFacts):  # -> Iterator[ReviewedEntry]
+def reviewed_entries(po: polib.POFile, facts: CatalogFacts):  # -> Iterator[ReviewedEntry]
     """The entries a person confirmed (active and obsolete), with their neighbours."""
     from pipeline.memory import ReviewedEntry
 
@@ -100,7 +101,7 @@ def _reviewed(po: polib.POFile, facts: CatalogFacts):  # -> Iterator[ReviewedEnt
 
 
 def leverage(
-    job: Job,
+    settings: MemorySettings,
     memory: TranslationMemory,
     po: polib.POFile,
     facts: CatalogFacts,
@@ -110,7 +111,6 @@ def leverage(
     True when any entry changed."""
     from pipeline.memory import Query, lookup
 
-    settings = job.project.memory
     active = [e for e in po if not e.obsolete and e.msgid and not e.msgid_plural]
     wanted = [
         (index, entry)

@@ -24,7 +24,9 @@ from pipeline.steps.sources import Source, files_named_like_parts
 
 if TYPE_CHECKING:
     from pipeline.gettext.compendium import Compendium
-    from pipeline.steps.job import Job
+    from pipeline.project import Project
+    from pipeline.steps.documents import Settings
+    from pipeline.steps.facts import Facts
 
 
 class PartMemory:
@@ -35,9 +37,10 @@ class PartMemory:
     more are collected in :attr:`stale` (the user is told; they are never deleted).
     """
 
-    def __init__(self, job: Job) -> None:
-        self._job = job
-        self._project = job.project
+    def __init__(self, project: Project, facts: Facts, settings: Settings) -> None:
+        self._project = project
+        self._facts = facts
+        self._settings = settings
         self._family: tuple[Path, str] | None = None
         self._documents: set[str] = set()  # files named like the current file's parts
         self._compendia: dict[str, Compendium] = {}
@@ -81,13 +84,13 @@ class PartMemory:
 
         compendium = Compendium()
         whole = self._project.catalog_path(language, source.family)
-        source_language = self._job.language_of(source)
+        source_language = self._settings.language_of(source)
         for path in [whole, *self._part_catalogs(source.family, language)]:
             loaded = catalog.load_catalog(path, language)
             if loaded is not None:
                 name = path.relative_to(whole.parent).with_suffix("").as_posix()
                 document = str(Path(source.family).parent / name).removeprefix("./")
-                facts = self._job.facts.catalog(document, source_language, language)
+                facts = self._facts.catalog(document, source_language, language)
                 compendium.add(loaded.po, facts.origin)
                 self._old.add(path)
         return compendium

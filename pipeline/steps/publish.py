@@ -89,8 +89,7 @@ def publish(job: Job, options: PublishOptions) -> None:
     from pipeline import publish as writers
     from pipeline.publish.manifest import PublishedManifest
 
-    if options.index_language is None and job.languages:
-        options = dataclasses.replace(options, index_language=job.languages[0])
+    options = with_index_language(options, job)
     project, report = job.project, job.report
     if options.require_reviewed:
         _refuse_unreviewed(tdoc for tdocs in _translated_documents(job) for tdoc in tdocs)
@@ -106,12 +105,31 @@ def publish(job: Job, options: PublishOptions) -> None:
                 manifest.record(files)
                 report.count_published(files)
             job.progress.advance(len(tdocs))
-        if manifest is not None:
-            _remove_stale_part_outputs(manifest, job)
     finally:
-        if manifest is not None:
+        job.progress.finish()
+        finish_publishing(job, manifest, options)
+
+
+def with_index_language(options: PublishOptions, job: Job) -> PublishOptions:
+    """The options with the index's language set (default: the first target language)."""
+    if options.index_language is None and job.languages:
+        return dataclasses.replace(options, index_language=job.languages[0])
+    return options
+
+
+def finish_publishing(
+    job: Job, manifest: PublishedManifest | None, options: PublishOptions
+) -> None:
+    """After the documents: outputs of vanished parts removed, the manifest closed, the
+    indexes written (when anything was published), and what the user should know."""
+    from pipeline import publish as writers
+
+    report = job.report
+    if manifest is not None:
+        try:
+            _remove_stale_part_outputs(manifest, job)
+        finally:
             manifest.close()
-    job.progress.finish()
     if report.source_text:
         shown = ", ".join(f"{doc} {n}" for doc, n in list(report.source_text.items())[:5])
         total = sum(report.source_text.values())
@@ -120,7 +138,7 @@ def publish(job: Job, options: PublishOptions) -> None:
             f"(no translation of any kind yet): {shown}"
         )
     if report.published or options.only_reviewed:
-        writers.write_index(project.output_dir, options=options, notes=report.notes)
+        writers.write_index(job.project.output_dir, options=options, notes=report.notes)
 
 
 def _remove_stale_part_outputs(manifest: PublishedManifest, job: Job) -> None:

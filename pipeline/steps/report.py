@@ -53,6 +53,18 @@ class MemoryCounts:
     def add(self, counter: dict[str, int], language: str) -> None:
         counter[language] = counter.get(language, 0) + 1
 
+    def merge(self, other: MemoryCounts) -> None:
+        """Add another document's counts to these."""
+        for mine, theirs in (
+            (self.exact, other.exact),
+            (self.fuzzy, other.fuzzy),
+            (self.upgraded, other.upgraded),
+        ):
+            for language, count in theirs.items():
+                mine[language] = mine.get(language, 0) + count
+        self.in_context += other.in_context
+        self.variants += other.variants
+
 
 @dataclass
 class RunReport:

@@ -1,0 +1,221 @@
+"""The run's driver: every document through both passes, machine translation in between.
+
+:func:`process` is what ``extract``, ``translate`` and ``run`` do. It hands
+each file (all the parts of a large one together) to
+:func:`pipeline.steps.documents.prepare`, translates the distinct pending
+sentences of all of them per language pair (cache first), hands the files set
+aside to :func:`pipeline.steps.documents.finish`, and records what the
+documents report: the main process is the single writer of the fill record,
+the translation memory and the published-files manifest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.steps import documents
+from pipeline.steps.documents import Outcome, Pair, Settings, Workspace
+
+if TYPE_CHECKING:
+    from pipeline.memory import TranslationMemory
+    from pipeline.mt.engine import Route
+    from pipeline.mt.pending import PendingSentences
+    from pipeline.publish import PublishOptions
+    from pipeline.publish.manifest import PublishedManifest
+    from pipeline.steps.job import Job
+    from pipeline.steps.sources import Source
+
+
+@dataclass
+class _Recorder:
+    """The main process's side: what the documents report, recorded and counted."""
+
+    job: Job
+    memory: TranslationMemory | None = None
+    manifest: PublishedManifest | None = None
+    publishing: PublishOptions | None = None
+
+    def record(self, outcome: Outcome, pending: dict[Pair, PendingSentences]) -> None:
+        report = self.job.report
+        if outcome.fills:
+            self.job.facts.fills.record(outcome.fills)
+        report.written.update(outcome.written)
+        report.problems += outcome.problems
+        self.job.failed.update(outcome.failed)
+        report.notes += outcome.notes
+        report.memory.merge(outcome.memory)
+        report.suggestions += outcome.suggestions
+        report.source_text.update(outcome.source_text)
+        report.notes += [
+            f"{path}: no part of the transcript uses this catalog any more (its translations "
+            "were carried over); delete it when you no longer need it"
+            for path in outcome.stale
+        ]
+        for pair, sentences in outcome.pending.items():
+            pending[pair].add(sentences)
+        self._published(outcome)
+        self._synced(outcome)
+
+    def _published(self, outcome: Outcome) -> None:
+        from pipeline.publish.manifest import PublishedManifest
+
+        if not outcome.published:
+            return
+        if self.manifest is None:
+            self.manifest = PublishedManifest(self.job.project.output_dir)
+            self.job.report.notes += self.manifest.notes
+        self.manifest.record(outcome.published)
+        self.job.report.count_published(outcome.published)
+
+    def _synced(self, outcome: Outcome) -> None:
+        from pipeline.memory import MemoryCorrupt, sync_catalog
+
+        for item in outcome.synced if self.memory is not None else ():
+            try:
+                sync_catalog(
+                    self.memory,
+                    item.name,
+                    item.source_language,
+                    item.language,
+                    item.entries,
+                    item.fingerprint,
+                )
+            except MemoryCorrupt as error:
+                self.job.report.notes.append(f"{error}; run `pipeline memory rebuild`")
+                self.memory = None
+                return
+
+
+def process(
+    job: Job,
+    routes: dict[Pair, Route] | None = None,
+    *,
+    retranslate_machine: bool = False,
+    publishing: PublishOptions | None = None,
+) -> None:
+    """Extract every document of the job; with ``routes``, fill from the memory and
+    machine-translate; with ``publishing``, publish each document as it is finished."""
+    from pipeline.mt.pending import PendingSentences
+    from pipeline.steps import memory as tm
+    from pipeline.steps.publish import with_index_language
+
+    translating = routes is not None
+    if publishing is not None:
+        publishing = with_index_language(publishing, job)
+    recorder = _Recorder(job, tm.open_for(job) if translating else None, None, publishing)
+    if recorder.memory is not None:
+        tm.sync(job, recorder.memory)
+    with contextlib.ExitStack() as stack:
+        stash_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pipeline-stash-")))
+        settings = _settings(job, translating, retranslate_machine, publishing, recorder, stash_dir)
+        pending = {pair: stack.enter_context(PendingSentences()) for pair in (routes or {})}
+        workspace = stack.enter_context(contextlib.closing(Workspace(settings)))
+        stashes = _first_pass(job, workspace, recorder, pending)
+        if translating:
+            _machine_translate(job, routes or {}, pending)
+            _second_pass(job, workspace, recorder, stashes, routes or {}, pending)
+        _finish(job, recorder)
+
+
+def _settings(
+    job: Job,
+    translating: bool,
+    retranslate_machine: bool,
+    publishing: PublishOptions | None,
+    recorder: _Recorder,
+    stash_dir: Path,
+) -> Settings:
+    return Settings(
+        project=job.project,
+        languages=tuple(job.languages),
+        source_languages=dict(job.source_languages),
+        translate=translating,
+        retranslate_machine=retranslate_machine,
+        publishing=publishing,
+        use_memory=recorder.memory is not None,
+        stash_dir=stash_dir,
+        fail_fast=job.fail_fast,
+    )
+
+
+def families(job: Job) -> Iterator[list[Source]]:
+    """The job's active sources, the parts of a large file together, in order."""
+    for _, group in itertools.groupby(job.active(), key=lambda s: (s.path, s.family)):
+        yield list(group)
+
+
+def _first_pass(
+    job: Job, workspace: Workspace, recorder: _Recorder, pending: dict[Pair, PendingSentences]
+) -> list[Path]:
+    stashes = []
+    work = list(families(job))
+    job.progress.start("Extracting", sum(len(group) for group in work))
+    for group in work:
+        outcome = documents.prepare(workspace, group)
+        recorder.record(outcome, pending)
+        if outcome.stash is not None:
+            stashes.append(outcome.stash)
+        job.progress.advance(len(group))
+    job.progress.finish()
+    return stashes
+
+
+def _machine_translate(
+    job: Job, routes: dict[Pair, Route], pending: dict[Pair, PendingSentences]
+) -> None:
+    from pipeline.mt.batch import translate_pending
+    from pipeline.steps.translate import batch_settings
+
+    report = job.report
+    for pair, sentences in pending.items():
+        if not len(sentences):
+            continue
+        counts = translate_pending(
+            sentences, routes[pair], batch_settings(job.project, pair), job.progress
+        )
+        language = pair[1]
+        report.from_cache[language] = report.from_cache.get(language, 0) + counts.from_cache
+        report.translated[language] = report.translated.get(language, 0) + counts.translated
+        report.notes += counts.notes
+
+
+def _second_pass(
+    job: Job,
+    workspace: Workspace,
+    recorder: _Recorder,
+    stashes: list[Path],
+    routes: dict[Pair, Route],
+    pending: dict[Pair, PendingSentences],
+) -> None:
+    from pipeline.mt.pending import PendingReader
+
+    readers = {pair: PendingReader(sentences.path) for pair, sentences in pending.items()}
+    labels = {pair: route.label for pair, route in routes.items()}
+    try:
+        job.progress.start("Writing", len(stashes))
+        for stash in stashes:
+            recorder.record(documents.finish(workspace, stash, readers, labels), pending)
+            job.progress.advance()
+        job.progress.finish()
+    finally:
+        for reader in readers.values():
+            reader.close()
+
+
+def _finish(job: Job, recorder: _Recorder) -> None:
+    """The memory closed, stale outputs removed, the index written; notes for the user."""
+    from pipeline.steps import memory as tm
+    from pipeline.steps.publish import finish_publishing
+    from pipeline.steps.translate import suggestion_note
+
+    if recorder.memory is not None:
+        recorder.memory.close()
+    job.report.notes += tm.notes(job.report.memory) + suggestion_note(job.report)
+    if recorder.publishing is not None:
+        finish_publishing(job, recorder.manifest, recorder.publishing)
