@@ -7,8 +7,9 @@ are merged with a compendium of the file's old catalogs
 its sentence when an edit moves a part boundary.
 
 After the merge our ``#.`` lines are re-derived on every entry from where its
-text comes from (:mod:`pipeline.steps.facts`): a comment is never stale, and a
-suggestion carried over from an edited sentence is recorded as ours.
+text comes from (:mod:`pipeline.steps.facts`) and from the glossary (the
+``terms: NATO → OTAN`` line of the terms its source holds): a comment is never
+stale, and a suggestion carried over from an edited sentence is recorded as ours.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from pipeline.steps.sources import Source
 
 if TYPE_CHECKING:
     import polib
+
+    from pipeline.terms import Glossary
 
 
 def extract(job: Job) -> None:
@@ -61,16 +64,18 @@ def _extract_one(job: Job, source: Source, memory: PartMemory) -> None:
         compendium = memory.compendium(source, language, po_path)
         old = existing.po if existing else None
         merged = merge.merge(pot, old, language, compendium, facts.origin)
-        _rederive(merged, facts)
+        _rederive(merged, facts, job.glossary(source))
         fingerprint = existing.fingerprint if existing else None
         if catalog.save_with_revision_date(merged, po_path, fingerprint, "PO-Revision-Date"):
             job.report.written.add(str(po_path))
         facts.commit()
 
 
-def _rederive(po: polib.POFile, facts: CatalogFacts) -> None:
-    """Our comment lines from each entry's origin; a new suggestion recorded as ours."""
+def _rederive(po: polib.POFile, facts: CatalogFacts, glossary: Glossary | None) -> None:
+    """Our comment lines from each entry's origin (the machine or memory line) and its
+    source's glossary terms (the terms line, after it); a new suggestion recorded as ours."""
     for entry, origin in list(facts.origins(po)):
         if origin is Origin.SUGGESTION and facts.fill(entry) is None:
             facts.wrote(entry, Fill(states.entry_text(entry), Origin.SUGGESTION))
-        facts.annotate(entry, origin)
+        terms = glossary.comment(entry.msgid, facts.language) if glossary else None
+        facts.annotate(entry, origin, terms)

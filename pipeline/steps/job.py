@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import UserError
 from pipeline.fsutil import file_lock
@@ -26,6 +27,10 @@ from pipeline.steps.report import Problem, RunReport
 from pipeline.steps.sources import Source, check_name, split_large_sources
 from pipeline.text.document import Block, Document, Segment
 from pipeline.text.segment import SegmentMemo
+
+if TYPE_CHECKING:
+    from pipeline.steps.terms import Glossaries
+    from pipeline.terms import Glossary
 
 
 @dataclass
@@ -48,6 +53,7 @@ class Job:
     failed: set[str] = field(default_factory=set)  # names of the documents skipped
     source_languages: dict[str, str] = field(default_factory=dict)  # by file (family)
     _facts: Facts | None = field(default=None, repr=False)
+    _glossaries: Glossaries | None = field(default=None, repr=False)
 
     @property
     def facts(self) -> Facts:
@@ -55,6 +61,15 @@ class Job:
         if self._facts is None:
             self._facts = Facts(self.project)
         return self._facts
+
+    def glossary(self, source: Source) -> Glossary | None:
+        """The glossary for ``source``'s language, loaded once per job; None when the
+        project has none (then nothing is spent on terms)."""
+        if self._glossaries is None:
+            from pipeline.steps.terms import Glossaries
+
+            self._glossaries = Glossaries(self.project)
+        return self._glossaries.get(self.language_of(source))
 
     def catalog_facts(self, source: Source, language: str) -> CatalogFacts:
         """What is known about the origins of ``source``'s catalog in ``language``."""
