@@ -81,15 +81,17 @@ class Sentence:
         for term in sorted(self.terms, key=lambda t: t.start):
             if term.start < position or term.end > len(self.text) or term.start >= term.end:
                 continue  # overlapping or out of range: never cut the text wrongly
-            parts.append(escape(self.text[position : term.start]))
-            parts.append(
-                Markup('<abbr class="term" title="{}" tabindex="0">{}</abbr>').format(
-                    term.title, self.text[term.start : term.end]
-                )
+            parts += (
+                escape(self.text[position : term.start]),
+                '<abbr class="term" title="',
+                escape(term.title),
+                '" tabindex="0">',
+                escape(self.text[term.start : term.end]),
+                "</abbr>",
             )
             position = term.end
         parts.append(escape(self.text[position:]))
-        return Markup("").join(parts)
+        return Markup("".join(parts))  # every piece of text above is escaped
 
 
 @dataclass(frozen=True)

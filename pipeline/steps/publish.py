@@ -138,11 +138,11 @@ def publish(job: Job, options: PublishOptions) -> None:
         options = dataclasses.replace(options, index_language=job.languages[0])
     project, report = job.project, job.report
     if options.require_reviewed:
-        _refuse_unreviewed(tdoc for tdocs in _translated_documents(job) for tdoc in tdocs)
+        _refuse_unreviewed(tdoc for tdocs in _translated_documents(job, False) for tdoc in tdocs)
     job.progress.start("Publishing", sum(len(job.targets(s)) for s in job.active()))
     manifest = None
     try:
-        for tdocs in _translated_documents(job):
+        for tdocs in _translated_documents(job, shows_terms(options)):
             files = writers.publish_languages(tdocs, project.output_dir, options)
             if files:
                 manifest = manifest or PublishedManifest(project.output_dir)
@@ -173,8 +173,15 @@ def _remove_stale_part_outputs(manifest: PublishedManifest, job: Job) -> None:
         manifest.remove_stale_parts(family, {s.name for s in group}, job.languages)
 
 
-def _translated_documents(job: Job) -> Iterator[list[TranslatedDocument]]:
+def shows_terms(options: PublishOptions) -> bool:
+    """Whether a published page shows glossary terms (the bilingual HTML page of the
+    review style): the only reason to look them up while publishing."""
+    return options.style == "review" and "bilingual-html" in options.formats
+
+
+def _translated_documents(job: Job, terms: bool) -> Iterator[list[TranslatedDocument]]:
     """One document at a time, in each language: memory does not grow with the archive.
+    ``terms``: mark the glossary's terms (when the project has a glossary).
 
     A document whose transcript or catalog cannot be read is skipped (and
     reported); its published files are left as they were.
@@ -188,7 +195,8 @@ def _translated_documents(job: Job) -> Iterator[list[TranslatedDocument]]:
                 loaded = catalog.load_catalog(po_path, language)
                 facts = job.catalog_facts(source, language)
                 po = loaded.po if loaded else None
-                tdoc = translated_document(document, po, facts, job.glossary(source))
+                glossary = job.glossary(source) if terms else None
+                tdoc = translated_document(document, po, facts, glossary)
                 _count_source_text(job, tdoc)
                 translated.append(tdoc)
         if translated:
