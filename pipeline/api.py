@@ -44,15 +44,19 @@ from pipeline.steps import check as check_step
 from pipeline.steps import driver, memory_admin
 from pipeline.steps import publish as publish_step
 from pipeline.steps import status as status_step
+from pipeline.steps import terms as terms_step
 from pipeline.steps import translate as translate_step
 from pipeline.steps.job import Job, locked, prepare, segmenting_once, validate_language
 from pipeline.steps.progress import Progress
 from pipeline.steps.report import RunReport, StepReport
+from pipeline.steps.review import QueueEntry, ReviewQueue, ReviewReportResult
 from pipeline.steps.sources import Source, find_sources, split_large_sources
 from pipeline.steps.status import CatalogStatus, discover_catalogs
+from pipeline.steps.terms import TermList
 
 if TYPE_CHECKING:
     from pipeline.memory import ImportedFile, MemoryStats
+    from pipeline.terms import ImportResult
 
 __all__ = [
     "CatalogStatus",
@@ -60,25 +64,33 @@ __all__ = [
     "Progress",
     "Project",
     "PublishOptions",
+    "QueueEntry",
+    "ReviewQueue",
+    "ReviewReportResult",
     "RunReport",
     "Source",
     "StepReport",
+    "TermList",
     "check",
     "discover_catalogs",
     "download_and_install",
     "extract",
     "find_model",
     "find_sources",
+    "import_glossary",
     "install_file",
     "install_from_dir",
     "install_from_index",
     "installed_models",
+    "list_terms",
     "load_index",
     "newest_available",
     "outdated_models",
     "packages_dir",
     "publish",
     "remove_model",
+    "review_queue",
+    "review_report",
     "run",
     "split_large_sources",
     "status",
@@ -104,6 +116,7 @@ def extract(
     if not job.active():
         return job.report  # every document was skipped: nothing to lock or write
     with locked(job):
+        _sync_terms(job)
         driver.process(job)
     return job.report
 
@@ -127,6 +140,7 @@ def translate(
     if not job.active():
         return job.report  # every document was skipped: nothing to lock or write
     with locked(job):
+        _sync_terms(job)
         driver.process(job, routes, retranslate_machine=retranslate_machine)
     return job.report
 
@@ -146,6 +160,7 @@ def publish(
     if not job.active():
         return job.report  # every document was skipped: nothing to lock or write
     with locked(job):
+        _sync_terms(job)
         publish_step.publish(job, options)
     return job.report
 
@@ -167,12 +182,18 @@ def run(
     if not job.active():
         return job.report  # every document was skipped: nothing to lock or write
     with locked(job), segmenting_once():
+        _sync_terms(job)
         if options.require_reviewed:  # refuse before publishing anything: a pass of its own
             driver.process(job, routes, retranslate_machine=retranslate_machine)
             publish_step.publish(job, options)
         else:
             driver.process(job, routes, retranslate_machine=retranslate_machine, publishing=options)
     return job.report
+
+
+def _sync_terms(job: Job) -> None:
+    """Import the project's listed glossaries that changed (under the job's lock)."""
+    job.report.notes += terms_step.sync_terms(job.project, job.languages)
 
 
 # ---------------------------------------------------------------------------
@@ -197,6 +218,70 @@ def check(
     return check_step.check(
         project, languages, severity=severity, checks=checks, reviewed_only=reviewed_only
     )
+
+
+
+def review_queue(
+    project: Project, languages: Sequence[str] = (), *, limit: int | None = None
+) -> ReviewQueue:
+    """Unreviewed machine translations, least confident first (at most ``limit``), each
+    with its PO file and line: where a reviewer should start."""
+    from pipeline.steps.review import review_queue as queue
+
+    return queue(project, [validate_language(code) for code in languages], limit)
+
+
+def review_report(
+    project: Project,
+    languages: Sequence[str] = (),
+    *,
+    html: Path | None = None,
+    page_language: str | None = None,
+) -> ReviewReportResult:
+    """What reviewers changed in the machine translations (accepted unchanged, edit
+    distance, chrF, TER per language, model, document and confidence band); with
+    ``html`` the report page is written there, in ``page_language`` (default: the
+    first of ``languages``, else the index language, else the first target language)."""
+    from pipeline.steps.review import review_report as report
+
+    checked = [validate_language(code) for code in languages]
+    candidates = [*checked, project.publish.index_language, *project.target_languages, "en"]
+    language = page_language or next(code for code in candidates if code)
+    return report(project, checked, html=html, page_language=language)
+
+
+# ---------------------------------------------------------------------------
+# Terms: the project's glossary
+
+
+def import_glossary(
+    project: Project,
+    path: Path,
+    *,
+    language: str | None = None,
+    source_language: str | None = None,
+) -> ImportResult:
+    """Import a CSV, TSV or TBX glossary into ``translations/terms.sqlite3`` (all or
+    nothing), replacing what an earlier import of the same file defined.
+
+    ``language`` is the target language of a file that names none (default: the
+    project's only target language); ``source_language`` the language of its
+    source terms (default: the project's). A run then shows the terms to
+    translators (``#. terms:``), ``check`` checks them and the bilingual page
+    underlines them. The import is one SQLite transaction: a run reading the
+    terms meanwhile sees them before or after it, never half.
+    """
+    return terms_step.import_glossary(
+        project,
+        Path(path),
+        validate_language(language) if language else None,
+        validate_language(source_language) if source_language else None,
+    )
+
+
+def list_terms(project: Project, languages: Sequence[str] = ()) -> TermList:
+    """The glossary's terms for ``languages`` (all by default)."""
+    return terms_step.list_terms(project, [validate_language(code) for code in languages])
 
 
 # ---------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def test_check_filter_and_its_errors(project: Path) -> None:
     assert bad.stderr.splitlines() == [
         "error: unknown check 'nope'; valid checks: msgfmt, syntax, numbers, urls, emails, "
         "brackets, untranslated, identical, whitespace, end-punctuation, length-ratio, "
-        "french-typography, doublequoting"
+        "french-typography, doublequoting, terminology, do-not-translate"
     ]
     assert run_cli("check", "--severity", "fatal", cwd=project).returncode == 1
     assert run_cli("check", "--format", "xml", cwd=project).returncode == 1

@@ -8,6 +8,7 @@ TSV, a TBX termbase) and malformed variants written by the tests.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import unicodedata
@@ -335,3 +336,38 @@ def test_term_comment_follows_the_glossary(tmp_path, db):
     path.write_text("source,language,target\nSummit,fr,sommet\n", encoding="utf-8")
     import_glossary(path, db)
     assert Glossary.load(db).comment(source, "fr") is None
+
+
+# -- the project's listed glossaries ---------------------------------------------------
+
+
+def test_sync_imports_listed_files_only_when_their_bytes_change(tmp_path, db):
+    from pipeline.terms import sync_glossaries
+
+    assert sync_glossaries([], db) == sync_glossaries([], db)
+    assert not db.exists()  # nothing listed, nothing created
+    path = tmp_path / "terms.csv"
+    shutil.copy(SAMPLE, path)
+    first = sync_glossaries([path], db)
+    assert [r.added for r in first.imported] == [7] and first.removed == []
+    assert sync_glossaries([path], db).imported == []  # same stamp: not even read
+    os.utime(path, ns=(1, 1))
+    assert sync_glossaries([path], db).imported == []  # new stamp, same bytes
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT mtime_ns FROM glossaries").fetchone()[0] == 1
+    path.write_text(SAMPLE.read_text("utf-8").replace("OTAN", "l'OTAN"), encoding="utf-8")
+    [changed] = sync_glossaries([path], db).imported
+    assert (changed.updated, changed.unchanged) == (1, 6)
+    manual = tmp_path / "manual.csv"
+    manual.write_text("source,language,target\nSummit,fr,sommet\n", encoding="utf-8")
+    import_glossary(manual, db)  # imported by hand: not the project's list
+    gone = sync_glossaries([], db)
+    assert gone.removed == [str(path.resolve())]
+    assert [t.source for t in list_terms(db)] == ["Summit"]
+
+
+def test_sync_of_a_missing_listed_file_names_it(tmp_path, db):
+    from pipeline.terms import sync_glossaries
+
+    with pytest.raises(UserError, match=r"missing.csv: glossary not found \(listed in \[terms"):
+        sync_glossaries([tmp_path / "missing.csv"], db)

@@ -8,8 +8,9 @@ traceback, and exit with the statuses of :class:`pipeline.errors.ExitStatus`:
 refused, 130 interrupted.
 
 Commands live in one module per group: :mod:`~pipeline.cli.documents` (run,
-extract, translate, publish), :mod:`~pipeline.cli.catalogs` (status, check) and
-:mod:`~pipeline.cli.models` (``pipeline models …``). Only Typer and those
+extract, translate, publish), :mod:`~pipeline.cli.catalogs` (status, check,
+review-queue, report), :mod:`~pipeline.cli.models` (``pipeline models …``) and
+:mod:`~pipeline.cli.terms` (``pipeline terms …``). Only Typer and those
 modules load for ``--help``; the library is imported when a command runs.
 """
 
@@ -24,11 +25,13 @@ from pipeline.cli import catalogs, documents  # noqa: F401 - registers their com
 from pipeline.cli.app import app
 from pipeline.cli.memory import app as memory_app
 from pipeline.cli.models import app as models_app
+from pipeline.cli.terms import app as terms_app
 
 app.add_typer(models_app, name="models", help="Install, list and update Argos Translate models.")
 app.add_typer(
     memory_app, name="memory", help="The translation memory: import, export, stats, rebuild."
 )
+app.add_typer(terms_app, name="terms")
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""``pipeline status`` and ``pipeline check``: read-only views of the catalogs."""
+"""``pipeline status``, ``check``, ``review-queue`` and ``report``: read-only views of the
+catalogs (``report --html`` writes the one page asked for)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from pipeline.cli.options import (
     AsJson,
     CatalogOptions,
     CheckFlags,
+    HtmlReport,
     InputOptions,
+    Limit,
     To,
     comma_list,
     command,
@@ -29,7 +32,7 @@ def status(
     """Per document and language: total, reviewed, machine, fuzzy and untranslated entries."""
     from pipeline import api
 
-    rows = api.status(build_project(catalogs), _languages(to))
+    rows = api.status(build_project(catalogs), languages_of(to))
     if as_json:
         typer.echo(json.dumps([row.to_dict() for row in rows], ensure_ascii=False, indent=2))
     else:
@@ -60,7 +63,7 @@ def check(
     output_format = qa.validate_format("json" if as_json else flags.output_format)
     report = api.check(
         build_project(catalogs, inputs),
-        _languages(to),
+        languages_of(to),
         severity=flags.severity,
         checks=flags.only,
         reviewed_only=flags.reviewed_only,
@@ -70,7 +73,56 @@ def check(
         raise typer.Exit(ExitStatus.QUALITY)
 
 
-def _languages(codes: list[str] | None) -> list[str]:
+@command(app, "review-queue")
+def review_queue(
+    to: To = None,
+    catalogs: CatalogOptions = ...,
+    limit: Limit = None,
+    as_json: AsJson = False,
+) -> None:
+    """Unreviewed machine translations, least confident first, as file:line: where to start."""
+    from pipeline import api
+    from pipeline.cli.render import review_queue_lines
+
+    queue = api.review_queue(build_project(catalogs), languages_of(to), limit=limit)
+    if as_json:
+        typer.echo(json.dumps(queue.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        review_queue_lines(queue)
+    _unreadable(queue.problems)
+
+
+@command(app)
+def report(
+    to: To = None,
+    catalogs: CatalogOptions = ...,
+    html: HtmlReport = None,
+    as_json: AsJson = False,
+) -> None:
+    """What reviewers changed in the machine translation: accepted unchanged, edit distance,
+    chrF and TER per language, model version, document and confidence band."""
+    from pipeline import api
+    from pipeline.cli.render import review_report_text
+
+    result = api.review_report(build_project(catalogs), languages_of(to), html=html)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        review_report_text(result)
+    if result.html:
+        typer.echo(f"wrote {result.html}", err=True)
+    _unreadable(result.problems)
+
+
+def _unreadable(problems: list[str]) -> None:
+    """One ``error:`` line per catalog that could not be read; exit 2 (the others counted)."""
+    for problem in problems:
+        typer.echo(f"error: {problem}", err=True)
+    if problems:
+        raise typer.Exit(ExitStatus.PARTIAL)
+
+
+def languages_of(codes: list[str] | None) -> list[str]:
     """The languages ``--to`` names (normalised), or [] for all."""
     from pipeline.api import validate_language
 

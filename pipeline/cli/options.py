@@ -61,6 +61,40 @@ Yes = Annotated[
     ),
 ]
 
+Limit = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", min=1, help="Show at most this many entries (default: all)."),
+]
+HtmlReport = Annotated[
+    Path | None,
+    typer.Option("--html", metavar="FILE", help="Also write the report as one HTML page."),
+]
+GlossaryFile = Annotated[
+    Path,
+    typer.Argument(
+        metavar="FILE",
+        help="A glossary: CSV or TSV (source term, target language, target term(s) "
+        "separated by |, note, do-not-translate) or TBX.",
+    ),
+]
+GlossaryLanguage = Annotated[
+    str | None,
+    typer.Option(
+        "--to",
+        "-t",
+        help="Target language of a glossary that names none (default: the project's "
+        "target language, when it has one).",
+    ),
+]
+GlossarySource = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        "-f",
+        help="Language of the glossary's source terms (default: the project's source_language).",
+    ),
+]
+
 
 def group(cls: type) -> type:
     """Mark a dataclass as an option group (see the module docstring)."""

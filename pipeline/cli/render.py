@@ -17,8 +17,11 @@ from pipeline.steps.progress import Progress
 from pipeline.terminal import print_rows, visible
 
 if TYPE_CHECKING:
+    from pipeline.reports import GroupStats
     from pipeline.steps.report import RunReport
+    from pipeline.steps.review import ReviewQueue, ReviewReportResult
     from pipeline.steps.status import CatalogStatus
+    from pipeline.terms import Term
 
 
 class RichProgress(Progress):
@@ -203,3 +206,115 @@ def summary_lines(report: RunReport) -> None:
             f"{language}: {count} segments machine-translated, {cached} from cache", err=True
         )
     typer.echo(f"{report.files_written} files written", err=True)
+
+
+def terms_table(terms: Sequence[Term]) -> None:
+    """The glossary's terms, one row each; kept terms say so instead of repeating themselves."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("language", "term", "approved", "note", "defined in", box=None)
+    for column in table.columns:
+        column.overflow = "fold"
+    for term in terms:
+        approved = "(do not translate)" if term.keep else " | ".join(term.targets)
+        cells = (term.language, term.source, approved, term.note, term.origin)
+        table.add_row(*(visible(cell) for cell in cells))
+    Console(highlight=False, soft_wrap=False).print(table)
+
+
+def review_queue_lines(queue: ReviewQueue) -> None:
+    """One ``file:line: confidence: source sentence`` line per entry (on stdout, for editors
+    that jump to compiler-style places), then a count on stderr."""
+    for entry in queue.entries:
+        value = "?" if entry.confidence is None else f"{entry.confidence:.2f}"
+        typer.echo(f"{visible(entry.location)}: {value}: {visible(_short(entry.msgid))}")
+    if not queue.total:
+        typer.echo("no unreviewed machine translations", err=True)
+        return
+    shown = len(queue.entries)
+    head = f"{shown} of {queue.total}" if shown < queue.total else f"{queue.total}"
+    unknown = f"; {queue.unknown} of unknown confidence, last" if queue.unknown else ""
+    typer.echo(
+        f"{head} unreviewed machine translation{'s' if queue.total > 1 else ''}, least "
+        f"confident first{unknown}",
+        err=True,
+    )
+
+
+def _short(text: str, limit: int = 100) -> str:
+    """One line of at most ``limit`` characters ("…" where cut)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+#: The report's tables: (group, header of its first column).
+REPORT_GROUPS = (
+    ("language", "language"),
+    ("model", "model version"),
+    ("document", "document"),
+    ("confidence", "confidence band"),
+)
+
+
+def review_report_text(result: ReviewReportResult) -> None:
+    """The review report as text: the overall numbers, then one table per grouping."""
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    overall = result.report.overall
+    if overall is None:
+        console.print("no reviewed machine translations yet (nothing to compare)")
+    else:
+        entries = "entry" if overall.entries == 1 else "entries"
+        console.print(
+            f"Machine translation review: {overall.entries:,} reviewed {entries} "
+            f"from {_plural(result.catalogs, 'catalog')}"
+        )
+        for label, value in _report_numbers(overall):
+            console.print(f"  {label:<20} {value}")
+        headers = ["entries", "unchanged %", "edit mean", "chrF", "TER", "mean confidence"]
+        for group, first in REPORT_GROUPS:
+            rows = [[visible(_group_name(g)), *_report_cells(g)] for g in result.report.by(group)]
+            print_rows(console, f"By {first}", [first, *headers], rows)
+    if result.missing:
+        typer.echo(
+            f"note: {_plural(result.missing, 'reviewed machine translation')} left out: the "
+            "machine output is no longer in the MT cache",
+            err=True,
+        )
+
+
+def _report_numbers(stats: GroupStats) -> list[tuple[str, str]]:
+    confidence = "–" if stats.confidence_mean is None else f"{stats.confidence_mean:.2f}"
+    return [
+        (
+            "accepted unchanged",
+            f"{stats.unchanged} of {stats.entries} ({100 * stats.unchanged_share:.1f} %)",
+        ),
+        (
+            "edit distance",
+            f"mean {stats.edit_distance_mean:.3f}, median {stats.edit_distance_median:.3f}",
+        ),
+        ("chrF", f"{stats.chrf:.1f}"),
+        ("TER", f"{stats.ter:.1f}"),
+        ("mean confidence", confidence),
+    ]
+
+
+def _group_name(stats: GroupStats) -> str:
+    if stats.group == "document" and stats.language:
+        return f"{stats.value} ({stats.language})"
+    return stats.value
+
+
+def _report_cells(stats: GroupStats) -> list[str]:
+    confidence = "–" if stats.confidence_mean is None else f"{stats.confidence_mean:.2f}"
+    return [
+        f"{stats.entries:,}",
+        f"{100 * stats.unchanged_share:.1f}",
+        f"{stats.edit_distance_mean:.3f}",
+        f"{stats.chrf:.1f}",
+        f"{stats.ter:.1f}",
+        confidence,
+    ]

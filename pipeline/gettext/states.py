@@ -177,15 +177,18 @@ def needs_machine_text(origin: Origin) -> bool:
 
 
 def set_machine_translation(entry: polib.POEntry, translation: str, comment: str) -> None:
-    """Store a machine translation: fuzzy, with ``comment`` as our machine line."""
+    """Store a machine translation: fuzzy, with ``comment`` as our machine line (before
+    the terms line, as :func:`pipeline.gettext.provenance.annotate` orders them)."""
     entry.msgstr = translation
     if not is_fuzzy(entry):
         entry.flags.insert(0, "fuzzy")
     entry.previous_msgid = None
     entry.previous_msgctxt = None
     entry.previous_msgid_plural = None
-    lines = [ln for ln in entry.comment.splitlines() if not ln.startswith(OWN_PREFIXES[:2])]
-    entry.comment = "\n".join([*lines, comment])
+    lines = entry.comment.splitlines()
+    kept = [ln for ln in lines if not ln.startswith(OWN_PREFIXES)]
+    terms = [ln for ln in lines if ln.startswith(TERMS_PREFIX)]  # stays after our machine line
+    entry.comment = "\n".join([*kept, comment, *terms])
 
 
 def counts(origins: Iterable[tuple[polib.POEntry, Origin]]) -> dict[str, int]:

@@ -158,12 +158,12 @@ class KnownTranslations:
             except sqlite3.DatabaseError:
                 self._db = None  # read-only or damaged: the next writing run rebuilds it
 
-    def _rows(self, sentence: str) -> list[tuple[str, str, str]]:
+    def _rows(self, sentence: str) -> list[tuple[str, str, str, float | None]]:
         if self._db is None:
             return []
         try:
             return self._db.execute(
-                "SELECT translation, engine, model_version FROM translations "
+                "SELECT translation, engine, model_version, score FROM translations "
                 "WHERE source_language=? AND target_language=? AND source_key=?",
                 (*self._pair, normalise(sentence)),
             ).fetchall()
@@ -177,11 +177,18 @@ class KnownTranslations:
     def best(self, sentence: str, prefer: tuple[str, str] | None = None) -> str | None:
         """A cached translation of ``sentence``: the (engine, version) ``prefer`` one if
         cached, else the newest model's."""
+        found = self.best_scored(sentence, prefer)
+        return found.text if found is not None else None
+
+    def best_scored(
+        self, sentence: str, prefer: tuple[str, str] | None = None
+    ) -> ScoredTranslation | None:
+        """:meth:`best` with the model's score (None for rows cached before scores)."""
         rows = self._rows(sentence)
-        for translation, engine, version in rows:
-            if prefer == (engine, version):
-                return translation
-        return max(rows, key=lambda row: _version_order(row[2]))[0] if rows else None
+        chosen = next((row for row in rows if prefer == (row[1], row[2])), None)
+        if chosen is None and rows:
+            chosen = max(rows, key=lambda row: _version_order(row[2]))
+        return ScoredTranslation(chosen[0], chosen[3]) if chosen is not None else None
 
     def close(self) -> None:
         if self._db is not None:

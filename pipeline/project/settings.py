@@ -332,6 +332,12 @@ KEYS: tuple[Key, ...] = (
         example='"fr"',
     ),
     Key(
+        "publish.mark_least_confident",
+        _percent,
+        "Review style: mark the least confident machine translations of each document,\n"
+        "this percent of them (0: none), so that reviewers start where the model was unsure.",
+    ),
+    Key(
         "publish.tmx_include_machine",
         _boolean,
         "Also put machine translations, marked as such, in TMX files.",

@@ -91,6 +91,9 @@ class PublishOptions:
     ``--keep``); ``require_reviewed`` makes the caller refuse to publish at
     all unless everything is reviewed. ``index_language`` is the language of
     ``output/index.html`` (default: the first language published).
+    ``mark_least_confident``: in the review style, the least confident machine
+    translations of each document, this percent of them (0: none), are marked
+    (:func:`pipeline.mt.confidence.low_confidence_threshold`).
     """
 
     formats: tuple[str, ...] = DEFAULT_FORMATS
@@ -101,6 +104,7 @@ class PublishOptions:
     require_reviewed: bool = False
     tmx_include_machine: bool = False
     index_language: str | None = None
+    mark_least_confident: float = 10.0
 
     def __post_init__(self) -> None:
         from pipeline.publish.view import STYLES
@@ -110,8 +114,10 @@ class PublishOptions:
             raise UserError(f"unknown style {self.style!r}; valid styles: {', '.join(STYLES)}")
         if self.paper not in PAPERS:
             raise UserError(f"unknown paper {self.paper!r}; valid sizes: {', '.join(PAPERS)}")
-        if not 0 <= self.min_reviewed <= 100:
-            raise UserError(f"min_reviewed {self.min_reviewed}: expected a percentage 0-100")
+        for name in ("min_reviewed", "mark_least_confident"):
+            value = getattr(self, name)
+            if not 0 <= value <= 100:
+                raise UserError(f"{name} {value}: expected a percentage 0-100")
         if self.index_language is not None:
             _check_language(self.index_language)
 
@@ -281,7 +287,13 @@ def publish_document(
         links = _alternate_links(doc.name, tdoc.target_language, alternates)
     views = {}
     for xml in sorted({fmt != "txt" for fmt in paths}):
-        views[xml] = build_view(tdoc, xml=xml, style=options.style, paper=options.paper)
+        views[xml] = build_view(
+            tdoc,
+            xml=xml,
+            style=options.style,
+            paper=options.paper,
+            least_confident=options.mark_least_confident / 100,
+        )
         views[xml].alternates = links
     facts = _facts(views[True] if True in views else views[False], doc.source_path)
     published = []

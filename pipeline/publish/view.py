@@ -12,10 +12,22 @@ the XLIFF unit ids.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pipeline.publish import labels as lab
-from pipeline.text.document import BlockKind, Metadata, Status, TranslatedBlock, TranslatedDocument
+from pipeline.text.document import (
+    BlockKind,
+    Metadata,
+    Status,
+    TermMark,
+    TranslatedBlock,
+    TranslatedDocument,
+)
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 HEADER_KINDS = (BlockKind.KIND, BlockKind.TITLE, BlockKind.BYLINE)
 STYLES = ("review", "public")
@@ -36,18 +48,50 @@ def xml_safe(text: str) -> str:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence as shown in one language; ``lang`` is the language of ``text``."""
+    """One sentence as shown in one language; ``lang`` is the language of ``text``.
+
+    ``terms`` are the glossary terms in ``text`` (character spans, not
+    overlapping); ``least_confident`` marks a machine translation among the
+    least confident of its document.
+    """
 
     seg: int
     text: str
     status: Status
     lang: str
     separator: str = ""
+    terms: tuple[TermMark, ...] = ()
+    confidence: float | None = None
+    least_confident: bool = False
 
     @property
     def css_class(self) -> str:
-        """Class marking sentences a translator has not checked ("mt") or not translated ("ut")."""
-        return {Status.MACHINE: "mt", Status.SOURCE: "ut"}.get(self.status, "")
+        """Class marking sentences a translator has not checked ("mt", plus "lc" for the
+        least confident) or not translated ("ut")."""
+        if self.status is Status.MACHINE:
+            return "mt lc" if self.least_confident else "mt"
+        return "ut" if self.status is Status.SOURCE else ""
+
+    def marked_text(self) -> Markup:
+        """The text, escaped, each glossary term in an ``<abbr>`` whose title is the term
+        and its approved translation (``NATO → OTAN``), focusable for keyboard users."""
+        from markupsafe import Markup, escape
+
+        parts, position = [], 0
+        for term in sorted(self.terms, key=lambda t: t.start):
+            if term.start < position or term.end > len(self.text) or term.start >= term.end:
+                continue  # overlapping or out of range: never cut the text wrongly
+            parts += (
+                escape(self.text[position : term.start]),
+                '<abbr class="term" title="',
+                escape(term.title),
+                '" tabindex="0">',
+                escape(self.text[term.start : term.end]),
+                "</abbr>",
+            )
+            position = term.end
+        parts.append(escape(self.text[position:]))
+        return Markup("".join(parts))  # every piece of text above is escaped
 
 
 @dataclass(frozen=True)
@@ -118,6 +162,16 @@ class View:
     def marks(self) -> bool:
         """Whether review marks (underlines, review bar, legend) are shown: review style only."""
         return self.style == "review"
+
+    @property
+    def least_confident(self) -> int:
+        """Machine translations marked among the least confident of the document."""
+        return sum(s.least_confident for line in self.lines for s in line.target)
+
+    @property
+    def has_terms(self) -> bool:
+        """Whether any sentence, on either side, holds a glossary term."""
+        return any(s.terms for line in self.lines for s in (*line.source, *line.target))
 
     @property
     def notices(self) -> tuple[str, ...]:
@@ -233,9 +287,17 @@ def shorten(text: str, limit: int) -> str:
 
 
 def _sentences(
-    tblock: TranslatedBlock, first_seg: int, source_lang: str, target_lang: str, clean
+    tblock: TranslatedBlock,
+    first_seg: int,
+    source_lang: str,
+    target_lang: str,
+    clean: Callable[[str], str],
+    threshold: float | None,
 ) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...]]:
-    """Both sides of one block; a block without segments shows its text as one untranslated one."""
+    """Both sides of one block; a block without segments shows its text as one untranslated one.
+
+    ``clean`` replaces characters one for one, so term offsets stay valid.
+    """
     segments = tblock.segments
     if not segments:
         text = clean(tblock.block.text.strip())
@@ -247,20 +309,67 @@ def _sentences(
     for offset, seg in enumerate(segments):
         number = first_seg + offset
         sep = clean(seg.separator)
-        source.append(Sentence(number, clean(seg.source), Status.REVIEWED, source_lang, sep))
+        source.append(
+            Sentence(
+                number,
+                clean(seg.source),
+                Status.REVIEWED,
+                source_lang,
+                sep,
+                _clean_terms(seg.source_terms, clean),
+            )
+        )
         lang = source_lang if seg.status is Status.SOURCE else target_lang
         text = seg.source if seg.status is Status.SOURCE else seg.target
-        target.append(Sentence(number, clean(text), seg.status, lang, sep))
+        unsure = (
+            seg.status is Status.MACHINE
+            and threshold is not None
+            and seg.confidence is not None
+            and seg.confidence <= threshold
+        )
+        target.append(
+            Sentence(
+                number,
+                clean(text),
+                seg.status,
+                lang,
+                sep,
+                _clean_terms(seg.target_terms, clean),
+                seg.confidence,
+                unsure,
+            )
+        )
     return tuple(source), tuple(target)
 
 
-def _lines(tdoc: TranslatedDocument, clean) -> list[Line]:
+def _clean_terms(terms: tuple[TermMark, ...], clean: Callable[[str], str]) -> tuple[TermMark, ...]:
+    return tuple(TermMark(t.start, t.end, clean(t.title)) for t in terms)
+
+
+def confidence_threshold(tdoc: TranslatedDocument, share: float) -> float | None:
+    """The confidence at or below which a machine translation of ``tdoc`` is among its
+    least confident ``share`` (0..1; 0: none is)."""
+    from pipeline.mt.confidence import low_confidence_threshold
+
+    if share <= 0:
+        return None
+    values = (
+        seg.confidence
+        for block in tdoc.blocks
+        for seg in block.segments
+        if seg.status is Status.MACHINE
+    )
+    return low_confidence_threshold(values, share)
+
+
+def _lines(tdoc: TranslatedDocument, clean: Callable[[str], str], share: float) -> list[Line]:
     """Every block as a :class:`Line`, sentences numbered from 1 across the document."""
     lines, seg = [], 1
     source_lang = lab.language_tag(tdoc.document.language)
     target_lang = lab.language_tag(tdoc.target_language)
+    threshold = confidence_threshold(tdoc, share)
     for index, tblock in enumerate(tdoc.blocks):
-        source, target = _sentences(tblock, seg, source_lang, target_lang, clean)
+        source, target = _sentences(tblock, seg, source_lang, target_lang, clean, threshold)
         seg += len(source)
         block = tblock.block
         lines.append(Line(index, block.kind, block.line, source, target))
@@ -321,12 +430,18 @@ def _side(tdoc: TranslatedDocument, lines: list[Line], side: str, clean) -> Side
 
 
 def build_view(
-    tdoc: TranslatedDocument, xml: bool = True, style: str = "review", paper: str = "a4"
+    tdoc: TranslatedDocument,
+    xml: bool = True,
+    style: str = "review",
+    paper: str = "a4",
+    least_confident: float = 0.1,
 ) -> View:
     """Build the :class:`View` of ``tdoc``; ``xml`` replaces characters XML cannot carry;
-    ``style`` is "review" (marks and review bar) or "public" (clean pages)."""
+    ``style`` is "review" (marks and review bar) or "public" (clean pages);
+    ``least_confident`` is the share (0..1) of machine translations marked as the
+    least confident (review style)."""
     clean = xml_safe if xml else (lambda text: text)
-    lines = _lines(tdoc, clean)
+    lines = _lines(tdoc, clean, least_confident)
     paragraphs = [tblock.block.paragraph for tblock in tdoc.blocks]
     return View(
         name=tdoc.document.name,

@@ -45,7 +45,9 @@ doublequoting       warning   (target ``fr*`` only) straight double quotes ``"``
 ==================  ========  ====================================================
 
 Extra checks come from other packages through :class:`ExtraCheck` (a per-entry
-callable and/or a whole-run callable, with the ids they report).
+callable and/or a whole-run callable, with the ids they report): ``pipeline check``
+adds the glossary's ``terminology`` and ``do-not-translate`` warnings
+(:data:`pipeline.terms.TERM_CHECKS`, passed by :mod:`pipeline.steps.check`).
 
 translate-toolkit's ``StandardChecker`` supplies ``startwhitespace``/``endwhitespace``
 (whitespace), ``unchanged`` (identical, filtered further for names) and ``blank``

@@ -1,4 +1,10 @@
-"""Check: quality checks over every catalog of the project (see :mod:`pipeline.qa`)."""
+"""Check: quality checks over every catalog of the project (see :mod:`pipeline.qa`).
+
+Besides the built-in checks, the glossary's ``terminology`` and
+``do-not-translate`` warnings run on every checked entry when the project has
+a terms database (:func:`term_checks`); the check ids are accepted by
+``--check`` either way.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,12 @@ from typing import TYPE_CHECKING
 
 from pipeline.project import Project
 from pipeline.steps.status import discover_catalogs
+from pipeline.steps.terms import Glossaries
 
 if TYPE_CHECKING:
-    from pipeline.qa import CheckReport, ExtraCheck
+    import polib
+
+    from pipeline.qa import CatalogRef, CheckReport, ExtraCheck, Problem
 
 
 def check(
@@ -38,8 +47,26 @@ def check(
     )
 
 
+def term_checks(project: Project) -> ExtraCheck:
+    """The glossary's checks: ``terminology`` (a term's approved forms all missing from the
+    translation) and ``do-not-translate`` (a term to keep is missing). Without a glossary
+    they find nothing and no terms database is opened."""
+    from pipeline.qa import ExtraCheck
+    from pipeline.terms import TERM_CHECKS
+
+    glossary = Glossaries(project).get()  # terms in the project's source language
+    if glossary is None:
+        return ExtraCheck(TERM_CHECKS)
+
+    def entry(source: str, target: str, _: polib.POEntry, catalog: CatalogRef) -> list[Problem]:
+        return glossary.check(source, target, catalog.language)
+
+    return ExtraCheck(TERM_CHECKS, entry=entry)
+
+
 def _extra_checks(project: Project, languages: Sequence[str]) -> list[ExtraCheck]:
-    """Checks that need more than one entry: the translation memory's consistency."""
+    """Checks from outside qa: the glossary's, and the translation memory's consistency."""
     from pipeline.steps.memory import consistency_check
 
-    return [check for check in (consistency_check(project, languages),) if check is not None]
+    extras = [term_checks(project), consistency_check(project, languages)]
+    return [check for check in extras if check is not None]

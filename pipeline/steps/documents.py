@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from pipeline.publish import PublishedFile, PublishOptions
     from pipeline.steps.facts import CatalogFacts, Facts
     from pipeline.steps.sources import Source
+    from pipeline.terms import Glossary
     from pipeline.text.document import Document
 
 Pair = tuple[str, str]  # (source language, target language)
@@ -130,9 +131,11 @@ class Workspace:
 
     def __init__(self, settings: Settings) -> None:
         from pipeline.steps.facts import Facts
+        from pipeline.steps.terms import Glossaries
 
         self.settings = settings
         self.facts: Facts = Facts(settings.project, read_only=True)
+        self.glossaries = Glossaries(settings.project)
         self._memory: TranslationMemory | None = None
         self._memory_off = not settings.use_memory
 
@@ -156,6 +159,10 @@ class Workspace:
 
     def catalog_facts(self, source: Source, language: str) -> CatalogFacts:
         return self.facts.catalog(source.name, self.settings.language_of(source), language)
+
+    def glossary(self, source: Source) -> Glossary | None:
+        """The glossary for ``source``'s language (None: the project has none)."""
+        return self.glossaries.get(self.settings.language_of(source))
 
     def close(self) -> None:
         self.facts.close()
@@ -218,7 +225,7 @@ def _extract(workspace: Workspace, source: Source, parts, outcome: Outcome) -> D
         old = existing.po if existing else None
         compendium = parts.compendium(source, language, po_path)
         merged = merge.merge(pot, old, language, compendium, facts.origin)
-        _rederive(merged, facts)
+        _rederive(merged, facts, workspace.glossary(source))
         if settings.translate:
             _fill_from_memory(workspace, merged, facts, outcome)
             _collect_pending(workspace, source, merged, facts, outcome)
@@ -237,12 +244,14 @@ def _save_template(project: Project, name: str, pot: polib.POFile, outcome: Outc
         outcome.written.append(str(pot_path))
 
 
-def _rederive(po: polib.POFile, facts: CatalogFacts) -> None:
-    """Our comment lines from each entry's origin; a new suggestion recorded as ours."""
+def _rederive(po: polib.POFile, facts: CatalogFacts, glossary: Glossary | None) -> None:
+    """Our comment lines from each entry's origin (the machine or memory line) and its
+    source's glossary terms (the terms line, after it); a new suggestion recorded as ours."""
     for entry, origin in list(facts.origins(po)):
         if origin is Origin.SUGGESTION and facts.fill(entry) is None:
             facts.wrote(entry, provenance.Fill(states.entry_text(entry), Origin.SUGGESTION))
-        facts.annotate(entry, origin)
+        terms = glossary.comment(entry.msgid, facts.language) if glossary else None
+        facts.annotate(entry, origin, terms)
 
 
 def _fill_from_memory(
@@ -387,20 +396,21 @@ def _synced(name: str, item: CatalogWork, facts: CatalogFacts) -> Synced:
 
 def _publish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> None:
     from pipeline import publish as writers
-    from pipeline.steps.publish import translated_document
+    from pipeline.steps.publish import shows_terms, translated_document
     from pipeline.text.document import Status
 
+    options = workspace.settings.publishing
+    assert options is not None
     document = work.document
     document.source_path = os.path.abspath(work.source.path)  # the index's link to it
+    glossary = workspace.glossary(work.source) if shows_terms(options) else None
     tdocs = []
     for item in work.catalogs:
-        tdoc = translated_document(document, item.po, item.facts)
+        tdoc = translated_document(document, item.po, item.facts, glossary)
         untranslated = tdoc.count(Status.SOURCE)
         if untranslated:
             outcome.source_text[f"{document.name} [{item.language}]"] = untranslated
         tdocs.append(tdoc)
-    options = workspace.settings.publishing
-    assert options is not None
     outcome.published += writers.publish_languages(
         tdocs, workspace.settings.project.output_dir, options
     )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import polib
 
     from pipeline.mt.cache import KnownTranslations
+    from pipeline.mt.engine import ScoredTranslation
     from pipeline.project import Project
 
 
@@ -113,6 +114,23 @@ class CatalogFacts:
     def machine_text(self, msgid: str) -> str | None:
         """A machine translation of ``msgid`` from the cache (newest model), or None."""
         return self._facts.known(self.source_language, self.language).best(msgid)
+
+    def machine_scored(self, msgid: str) -> ScoredTranslation | None:
+        """:meth:`machine_text` with the model's score."""
+        return self._facts.known(self.source_language, self.language).best_scored(msgid)
+
+    def confidence(self, entry: polib.POEntry) -> float | None:
+        """The confidence (0–1) of the machine translation ``entry`` holds: the one the
+        fill record kept when the tool wrote it, else its machine comment's; None when
+        unknown (or the entry holds no machine translation of ours)."""
+        from pipeline.mt.confidence import parse_machine_comment
+
+        fill = self.fill(entry)
+        ours = fill is not None and fill.origin is Origin.MACHINE
+        if ours and fill.score is not None and fill.wrote(states.entry_text(entry)):
+            return fill.score
+        parsed = parse_machine_comment(entry.comment)
+        return parsed.confidence if parsed is not None else None
 
     def wrote(self, entry: polib.POEntry, fill: provenance.Fill) -> None:
         """Remember that the step wrote ``fill`` into ``entry`` (recorded by :meth:`commit`)."""

@@ -30,6 +30,8 @@ from pipeline.text.segment import SegmentMemo
 
 if TYPE_CHECKING:
     from pipeline.memory import TranslationMemory
+    from pipeline.steps.terms import Glossaries
+    from pipeline.terms import Glossary
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Job:
     source_languages: dict[str, str] = field(default_factory=dict)  # by file (family)
     _facts: Facts | None = field(default=None, repr=False)
     memory: TranslationMemory | None = field(default=None, repr=False)  # open while translating
+    _glossaries: Glossaries | None = field(default=None, repr=False)
 
     @property
     def facts(self) -> Facts:
@@ -60,6 +63,15 @@ class Job:
         if self._facts is None:
             self._facts = Facts(self.project)
         return self._facts
+
+    def glossary(self, source: Source) -> Glossary | None:
+        """The glossary for ``source``'s language, loaded once per job; None when the
+        project has none (then nothing is spent on terms)."""
+        if self._glossaries is None:
+            from pipeline.steps.terms import Glossaries
+
+            self._glossaries = Glossaries(self.project)
+        return self._glossaries.get(self.language_of(source))
 
     def catalog_facts(self, source: Source, language: str) -> CatalogFacts:
         """What is known about the origins of ``source``'s catalog in ``language``."""

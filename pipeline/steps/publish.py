@@ -12,16 +12,18 @@ import dataclasses
 import itertools
 import os
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.errors import QualityGateError
 from pipeline.gettext import catalog, states
 from pipeline.gettext.states import Origin
+from pipeline.mt.confidence import confidence
 from pipeline.steps.facts import CatalogFacts
 from pipeline.steps.job import Job, segment_document
 from pipeline.text.document import (
     Document,
     Status,
+    TermMark,
     TranslatedBlock,
     TranslatedDocument,
     TranslatedSegment,
@@ -32,12 +34,17 @@ if TYPE_CHECKING:
 
     from pipeline.publish import PublishOptions
     from pipeline.publish.manifest import PublishedManifest
+    from pipeline.terms import Glossary, TermSpan
 
 
 def translated_document(
-    document: Document, po: polib.POFile | None, facts: CatalogFacts
+    document: Document,
+    po: polib.POFile | None,
+    facts: CatalogFacts,
+    glossary: Glossary | None = None,
 ) -> TranslatedDocument:
-    """Pair each sentence with its published text (see :func:`published_text`)."""
+    """Pair each sentence with its published text (see :func:`published_text`), the
+    machine translation's confidence, and the glossary terms of both sides."""
     entries = (
         {e.msgid: e for e in po if not e.obsolete and e.msgctxt is None and not e.msgid_plural}
         if po is not None
@@ -49,15 +56,31 @@ def translated_document(
         for index, segment in enumerate(segments):
             end = segments[index + 1].start if index + 1 < len(segments) else len(block.text)
             separator = block.text[segment.end : end]
-            target, status = published_text(entries.get(segment.text), segment.text, facts)
-            translated.append(TranslatedSegment(segment.text, target, status, separator))
+            published = published_text(entries.get(segment.text), segment.text, facts)
+            translated.append(
+                TranslatedSegment(
+                    segment.text,
+                    published.text,
+                    published.status,
+                    separator,
+                    *_term_marks(glossary, segment.text, published, facts.language),
+                    confidence=published.confidence,
+                )
+            )
         blocks.append(TranslatedBlock(block, translated))
     return TranslatedDocument(document, facts.language, blocks)
 
 
-def published_text(
-    entry: polib.POEntry | None, source: str, facts: CatalogFacts
-) -> tuple[str, Status]:
+class PublishedText(NamedTuple):
+    """What is published for one sentence: the text, what it is, and for a machine
+    translation the model's confidence (0–1; None when unknown)."""
+
+    text: str
+    status: Status
+    confidence: float | None = None
+
+
+def published_text(entry: polib.POEntry | None, source: str, facts: CatalogFacts) -> PublishedText:
     """The text published for one sentence, and what it is.
 
     A person's confirmed translation (reviewed, or an exact memory match) is
@@ -74,9 +97,32 @@ def published_text(
             Origin.REVIEWED,
             Origin.MEMORY_EXACT,
         )
-        return entry.msgstr, Status.REVIEWED if confirmed else Status.MACHINE
-    machine = facts.machine_text(source)
-    return (machine, Status.MACHINE) if machine else (source, Status.SOURCE)
+        if confirmed:
+            return PublishedText(entry.msgstr, Status.REVIEWED)
+        value = facts.confidence(entry) if origin is Origin.MACHINE else None
+        return PublishedText(entry.msgstr, Status.MACHINE, value)
+    machine = facts.machine_scored(source)
+    if machine is None:
+        return PublishedText(source, Status.SOURCE)
+    return PublishedText(machine.text, Status.MACHINE, confidence(machine.score))
+
+
+def _term_marks(
+    glossary: Glossary | None, source: str, published: PublishedText, language: str
+) -> tuple[tuple[TermMark, ...], tuple[TermMark, ...]]:
+    """Glossary terms in the source sentence and, with their approved forms, in its
+    published text (the source's own terms where the source itself is published)."""
+    if glossary is None:
+        return (), ()
+    if published.status is Status.SOURCE:
+        marks = _marks(glossary.find(source, language))
+        return marks, marks
+    spans = glossary.spans(source, published.text, language)
+    return _marks(spans.source), _marks(spans.target)
+
+
+def _marks(spans: Iterable[TermSpan]) -> tuple[TermMark, ...]:
+    return tuple(TermMark(span.start, span.end, span.title) for span in spans)
 
 
 def publish(job: Job, options: PublishOptions) -> None:
@@ -92,11 +138,11 @@ def publish(job: Job, options: PublishOptions) -> None:
     options = with_index_language(options, job)
     project, report = job.project, job.report
     if options.require_reviewed:
-        _refuse_unreviewed(tdoc for tdocs in _translated_documents(job) for tdoc in tdocs)
+        _refuse_unreviewed(tdoc for tdocs in _translated_documents(job, False) for tdoc in tdocs)
     job.progress.start("Publishing", sum(len(job.targets(s)) for s in job.active()))
     manifest = None
     try:
-        for tdocs in _translated_documents(job):
+        for tdocs in _translated_documents(job, shows_terms(options)):
             files = writers.publish_languages(tdocs, project.output_dir, options)
             if files:
                 if manifest is None:
@@ -149,8 +195,15 @@ def _remove_stale_part_outputs(manifest: PublishedManifest, job: Job) -> None:
         manifest.remove_stale_parts(family, {s.name for s in group}, job.languages, path)
 
 
-def _translated_documents(job: Job) -> Iterator[list[TranslatedDocument]]:
+def shows_terms(options: PublishOptions) -> bool:
+    """Whether a published page shows glossary terms (the bilingual HTML page of the
+    review style): the only reason to look them up while publishing."""
+    return options.style == "review" and "bilingual-html" in options.formats
+
+
+def _translated_documents(job: Job, terms: bool) -> Iterator[list[TranslatedDocument]]:
     """One document at a time, in each language: memory does not grow with the archive.
+    ``terms``: mark the glossary's terms (when the project has a glossary).
 
     A document whose transcript or catalog cannot be read is skipped (and
     reported); its published files are left as they were.
@@ -164,7 +217,9 @@ def _translated_documents(job: Job) -> Iterator[list[TranslatedDocument]]:
                 po_path = job.project.catalog_path(language, document.name)
                 loaded = catalog.load_catalog(po_path, language)
                 facts = job.catalog_facts(source, language)
-                tdoc = translated_document(document, loaded.po if loaded else None, facts)
+                po = loaded.po if loaded else None
+                glossary = job.glossary(source) if terms else None
+                tdoc = translated_document(document, po, facts, glossary)
                 _count_source_text(job, tdoc)
                 translated.append(tdoc)
         if translated:

@@ -2,6 +2,7 @@
 found in source sentences, shown to translators and checked in translations.
 
 * :func:`import_glossary` / :func:`list_terms` (``pipeline terms import|list``),
+  :func:`sync_glossaries` (the ``[terms] files`` of ``pipeline.toml``, before a run),
   :mod:`pipeline.terms.store`; readers in :mod:`~pipeline.terms.delimited` (CSV,
   TSV) and :mod:`~pipeline.terms.tbx` (TBX through translate-toolkit);
 * :class:`Glossary`: ``comment`` (the ``#. terms:`` line), ``check``
@@ -20,7 +21,14 @@ from pipeline.terms.glossary import (
     update_term_comment,
 )
 from pipeline.terms.model import COMMENT_PREFIX, ImportResult, Term
-from pipeline.terms.store import TERMS_FILE, import_glossary, list_terms, terms_path
+from pipeline.terms.store import (
+    TERMS_FILE,
+    SyncResult,
+    import_glossary,
+    list_terms,
+    sync_glossaries,
+    terms_path,
+)
 
 __all__ = [
     "COMMENT_PREFIX",
@@ -29,10 +37,12 @@ __all__ = [
     "Glossary",
     "ImportResult",
     "SentenceSpans",
+    "SyncResult",
     "Term",
     "TermSpan",
     "import_glossary",
     "list_terms",
+    "sync_glossaries",
     "terms_path",
     "update_term_comment",
 ]

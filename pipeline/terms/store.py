@@ -13,14 +13,22 @@ A term is keyed by (source language, target language, source term as written).
 Importing a file replaces every term an earlier import of the same file (by
 resolved path) defined; a term defined by two files belongs to the last one
 imported.
+
+Each import also records the file's size, modification time and a hash of its
+bytes (table ``glossaries``), so that :func:`sync_glossaries` (the glossaries
+``[terms] files`` of ``pipeline.toml`` lists, at the start of every run) costs
+one ``stat`` per unchanged file, re-imports a file only when its content
+changed, and removes the terms of a listed file the project no longer lists.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import UserError
@@ -43,6 +51,15 @@ CREATE TABLE IF NOT EXISTS terms (
     PRIMARY KEY (source_language, language, source)
 ) WITHOUT ROWID
 """
+_FILES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS glossaries (
+    glossary TEXT PRIMARY KEY,      -- resolved path, as in terms.glossary
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    digest BLOB NOT NULL,           -- blake2b of the bytes imported
+    listed INTEGER NOT NULL DEFAULT 0  -- imported because pipeline.toml lists it
+) WITHOUT ROWID
+"""
 
 
 def terms_path(translations_dir: Path) -> Path:
@@ -61,6 +78,7 @@ def _connect(db_path: Path) -> Iterator[sqlite3.Connection]:
         if version > SCHEMA_VERSION:
             raise UserError(f"{db_path}: written by a newer version of the tool")
         db.execute(_SCHEMA)
+        db.execute(_FILES_SCHEMA)  # added in place to a database written before it
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         yield db
 
@@ -92,20 +110,29 @@ def import_glossary(
     *,
     source_language: str = "en",
     default_language: str | None = None,
+    listed: bool = False,
 ) -> ImportResult:
     """Read a glossary and replace what an earlier import of the same file defined.
 
     The file is read whole before the database is touched; any error leaves
     the database as it was. ``default_language`` is the target language of a
-    file that names none.
+    file that names none; ``listed`` records that the project file lists it
+    (see :func:`sync_glossaries`).
     """
     path = Path(path)
+    stamp = _stamp(path)  # before reading: a later change shows as a newer stamp
     terms, kind, skipped = read_glossary(path, source_language, default_language)
     glossary = str(path.resolve())
     with _connect(db_path) as db:
         db.execute("BEGIN IMMEDIATE")
         try:
             counts = _replace(db, glossary, terms)
+            db.execute(
+                "INSERT INTO glossaries VALUES (?,?,?,?,?) ON CONFLICT (glossary) DO UPDATE "
+                "SET size=excluded.size, mtime_ns=excluded.mtime_ns, digest=excluded.digest, "
+                "listed=max(listed, excluded.listed)",
+                (glossary, *stamp, int(listed)),
+            )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -118,6 +145,111 @@ def import_glossary(
         skipped=skipped,
         **counts,
     )
+
+
+def _stamp(path: Path) -> tuple[int, int, bytes]:
+    """(size, modification time in ns, hash of the bytes) of a glossary file."""
+    if not path.is_file():
+        raise UserError(f"{path}: glossary not found")
+    try:
+        stat = path.stat()
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError as error:
+        raise UserError(f"{path}: cannot read the glossary ({error.strerror})") from None
+    return stat.st_size, stat.st_mtime_ns, digest
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What :func:`sync_glossaries` did: files imported, and files no longer listed whose
+    terms were removed."""
+
+    imported: list[ImportResult] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def sync_glossaries(
+    files: Sequence[Path],
+    db_path: Path,
+    *,
+    source_language: str = "en",
+    default_language: str | None = None,
+) -> SyncResult:
+    """Bring the terms of the project's listed glossaries up to date, cheaply.
+
+    A file whose size and modification time are those recorded at its last
+    import is not read; one whose stamp changed is hashed, and imported only
+    when its bytes changed. The terms of a glossary an earlier sync imported
+    and ``files`` no longer lists are removed. Nothing is created for a
+    project without glossaries.
+    """
+    db_path = Path(db_path)
+    if not files and not db_path.is_file():
+        return SyncResult()
+    wanted = {str(Path(path).resolve()): Path(path) for path in files}
+    result = SyncResult()
+    with _connect(db_path) as db:
+        recorded = {
+            row[0]: row[1:]
+            for row in db.execute("SELECT glossary, size, mtime_ns, digest, listed FROM glossaries")
+        }
+    for glossary, path in wanted.items():
+        if not path.is_file():
+            raise UserError(f"{path}: glossary not found (listed in [terms] files)")
+        if not _up_to_date(db_path, glossary, path, recorded.get(glossary)):
+            result.imported.append(
+                import_glossary(
+                    path,
+                    db_path,
+                    source_language=source_language,
+                    default_language=default_language,
+                    listed=True,
+                )
+            )
+    gone = [g for g, row in recorded.items() if row[3] and g not in wanted]
+    if gone:
+        _forget(db_path, gone)
+        result.removed.extend(gone)
+    return result
+
+
+def _up_to_date(
+    db_path: Path, glossary: str, path: Path, recorded: tuple[int, int, bytes, int] | None
+) -> bool:
+    """Whether ``path`` holds what was imported last (updating the recorded stamp when
+    only its modification time changed, and marking it listed)."""
+    if recorded is None:
+        return False
+    try:
+        stat = path.stat()
+    except OSError:
+        return False  # the import says what is wrong
+    size, mtime_ns, digest, listed = recorded
+    if (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns) and listed:
+        return True
+    stamp = _stamp(path)
+    if stamp[2] != digest:
+        return False
+    with _connect(db_path) as db:
+        db.execute(
+            "UPDATE glossaries SET size=?, mtime_ns=?, listed=1 WHERE glossary=?",
+            (stamp[0], stamp[1], glossary),
+        )
+    return True
+
+
+def _forget(db_path: Path, glossaries: list[str]) -> None:
+    """Remove the terms (and the record) of each glossary, in one transaction."""
+    with _connect(db_path) as db:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for glossary in glossaries:
+                db.execute("DELETE FROM terms WHERE glossary = ?", (glossary,))
+                db.execute("DELETE FROM glossaries WHERE glossary = ?", (glossary,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
 
 def _replace(db: sqlite3.Connection, glossary: str, terms: list[Term]) -> dict[str, int]:

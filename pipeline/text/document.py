@@ -89,11 +89,32 @@ class Status(str, Enum):
 
 
 @dataclass(frozen=True)
+class TermMark:
+    """A glossary term in a segment's text: characters ``start:end``, and its note
+    (the term and its approved translation, ``NATO → OTAN``)."""
+
+    start: int
+    end: int
+    title: str
+
+
+@dataclass(frozen=True)
 class TranslatedSegment:
+    """One sentence and its published text, with what the publish stage may point out.
+
+    ``source_terms`` and ``target_terms`` mark glossary terms in ``source`` and
+    ``target``; ``confidence`` is the machine translation's (0–1, None when the
+    text is not a machine translation or its confidence is unknown). Plain data:
+    the writers need not know where it came from.
+    """
+
     source: str
     target: str
     status: Status
     separator: str = ""  # whitespace that followed the segment in the source block
+    source_terms: tuple[TermMark, ...] = ()
+    target_terms: tuple[TermMark, ...] = ()
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
