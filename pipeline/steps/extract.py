@@ -69,8 +69,15 @@ def _extract_one(job: Job, source: Source, memory: PartMemory) -> None:
 
 
 def _rederive(po: polib.POFile, facts: CatalogFacts) -> None:
-    """Our comment lines from each entry's origin; a new suggestion recorded as ours."""
+    """Our comment lines from each entry's origin; a new suggestion recorded as ours.
+
+    Obsolete entries too: a sentence reviewed after its machine translation and then
+    removed from the transcript goes ``#~`` with the comments it had when the
+    translator confirmed it, ``machine translation: …`` included (#13).
+    """
     for entry, origin in list(facts.origins(po)):
         if origin is Origin.SUGGESTION and facts.fill(entry) is None:
             facts.wrote(entry, Fill(states.entry_text(entry), Origin.SUGGESTION))
         facts.annotate(entry, origin)
+    for entry in po.obsolete_entries():
+        facts.annotate(entry, facts.origin(entry))
