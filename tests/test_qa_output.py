@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import polib
 import pytest
-from conftest import run_cli
+from conftest import DATA, run_cli
 from po_files import NNBSP, entry, entry_start_lines, needs_msgfmt, write_po
 
 from pipeline.qa import CheckReport, Finding
@@ -184,26 +185,45 @@ def test_groups_name_the_other_places_briefly() -> None:
     )
 
 
+def _confirm(po_path: Path, containing: str, msgstr: str | None = None) -> int:
+    """A person confirms the entry whose msgid holds ``containing`` (fuzzy off), with
+    ``msgstr`` or as the machine left it; its line in the saved file."""
+    po = polib.pofile(str(po_path))
+    found = next(e for e in po if containing in e.msgid)
+    found.flags.remove("fuzzy")
+    found.msgstr = found.msgstr if msgstr is None else msgstr
+    po.save()
+    return polib.pofile(str(po_path)).find(found.msgid).linenum
+
+
 def test_gate_on_a_freshly_machine_translated_archive(workdir: Path, model_store: Path) -> None:
-    """#13: --reviewed-only --severity error passes on machine output, fails once a person
-    confirms an entry that still has a numbers error."""
-    run_cli("run", "transcript.txt", "--to", "fr", "--quiet", check=True)
+    """#13: --reviewed-only --severity error passes on machine output of a whole archive,
+    fails once a person confirms an entry that still has a numbers error, and names only
+    that entry (the same error in a machine entry elsewhere is not reviewed work)."""
+    english = sorted(p for p in DATA.glob("nato-*.txt") if not p.stem.endswith("-fr"))
+    for path in english:
+        shutil.copy(path, workdir)
+    documents = ["transcript.txt", *(path.name for path in english)]
+    run_cli("run", *documents, "--to", "fr", "--quiet", check=True)
+    files = f"{len(documents)} files checked"
     gate = ("check", "--reviewed-only", "--severity", "error")
     result = run_cli(*gate)
     assert result.returncode == 0, result.stdout
-    assert result.stdout == "no findings; 1 file checked\n"
+    assert result.stdout == f"no findings; {files}\n"
     everything = run_cli("check", "--severity", "error")
     assert everything.returncode == 3 and "[numbers]" in everything.stdout
-    po_path = workdir / "translations" / "fr" / "transcript.po"
-    po = polib.pofile(str(po_path))
-    mission = next(e for e in po if "4,000" in e.msgid)
-    mission.flags.remove("fuzzy")  # confirmed without fixing the number
-    po.save()
-    line = polib.pofile(str(po_path)).find(mission.msgid).linenum
+    assert "(and 1 more: transcript.po:" in everything.stdout  # also in the 2021 transcript
+
+    fr = workdir / "translations" / "fr"
+    fixed = f"La taille de notre mission passera de 500 personnes à environ 4{NNBSP}000."
+    _confirm(fr / "nato-2021-02-18-defence-ministers.po", "4,000", fixed)
+    _confirm(fr / "nato-2017-05-24-press-conference.po", "")  # confirmed as the machine left it
+    assert run_cli(*gate).returncode == 0
+    line = _confirm(fr / "transcript.po", "4,000")  # confirmed without fixing the number
     result = run_cli(*gate)
     assert result.returncode == 3
     assert result.stdout.splitlines() == [
         f"translations/fr/transcript.po:{line}: error: [numbers] "
         f"'4,000' should be '4{NNBSP}000' in French (source: transcript.txt:50)",
-        "1 error, 0 warnings in 1 file (numbers 1); 1 distinct, 1 file checked",
+        f"1 error, 0 warnings in 1 file (numbers 1); 1 distinct, {files}",
     ]

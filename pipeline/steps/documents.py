@@ -246,12 +246,19 @@ def _save_template(project: Project, name: str, pot: polib.POFile, outcome: Outc
 
 def _rederive(po: polib.POFile, facts: CatalogFacts, glossary: Glossary | None) -> None:
     """Our comment lines from each entry's origin (the machine or memory line) and its
-    source's glossary terms (the terms line, after it); a new suggestion recorded as ours."""
+    source's glossary terms (the terms line, after it); a new suggestion recorded as ours.
+
+    Obsolete entries too: a sentence reviewed after its machine translation and then
+    removed from the transcript goes ``#~`` with the comments it had when the
+    translator confirmed it, ``machine translation: …`` included (#13).
+    """
     for entry, origin in list(facts.origins(po)):
         if origin is Origin.SUGGESTION and facts.fill(entry) is None:
             facts.wrote(entry, provenance.Fill(states.entry_text(entry), Origin.SUGGESTION))
         terms = glossary.comment(entry.msgid, facts.language) if glossary else None
         facts.annotate(entry, origin, terms)
+    for entry in po.obsolete_entries():
+        facts.annotate(entry, facts.origin(entry))
 
 
 def _fill_from_memory(
