@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.errors import UserError
 from pipeline.mt.models import (  # the model store and the Argos index, for `pipeline models`
     download_and_install,
     find_model,
@@ -43,11 +44,13 @@ from pipeline.qa import CheckReport
 from pipeline.steps import check as check_step
 from pipeline.steps import extract as extract_step
 from pipeline.steps import memory_admin
+from pipeline.steps import prune as prune_step
 from pipeline.steps import publish as publish_step
 from pipeline.steps import status as status_step
 from pipeline.steps import translate as translate_step
 from pipeline.steps.job import Job, locked, prepare, segmenting_once, validate_language
 from pipeline.steps.progress import Progress
+from pipeline.steps.prune import PrunedFile, PruneReport
 from pipeline.steps.report import RunReport, StepReport
 from pipeline.steps.sources import Source, find_sources, split_large_sources
 from pipeline.steps.status import CatalogStatus, discover_catalogs
@@ -60,6 +63,8 @@ __all__ = [
     "CheckReport",
     "Progress",
     "Project",
+    "PruneReport",
+    "PrunedFile",
     "PublishOptions",
     "RunReport",
     "Source",
@@ -76,8 +81,10 @@ __all__ = [
     "installed_models",
     "load_index",
     "newest_available",
+    "note_gone_sources",
     "outdated_models",
     "packages_dir",
+    "prune",
     "publish",
     "remove_model",
     "run",
@@ -173,6 +180,42 @@ def run(
         translate_step.translate(job, routes, retranslate_machine)
         publish_step.publish(job, options)
     return job.report
+
+
+def note_gone_sources(project: Project, report: RunReport) -> None:
+    """Add to ``report`` one note naming the documents whose transcript is gone but whose
+    catalogs or published files are still there (see :func:`prune`).
+
+    Call it after a run over the whole project only: a run on some files would
+    call every other document gone. Nothing is read but directory listings and
+    the output manifest; a problem there leaves the report as it is.
+    """
+    try:
+        note = prune_step.gone_note(project, prune_step.gone_files(project))
+    except UserError:
+        return
+    if note:
+        report.notes.append(note)
+
+
+# ---------------------------------------------------------------------------
+# Removed and renamed sources
+
+
+def prune(project: Project, *, apply: bool = False) -> PruneReport:
+    """The catalogs, templates and published files of documents whose transcript is
+    gone (deleted, renamed, left out by the patterns): listed, or with ``apply``
+    removed (generated files, machine-only catalogs; the index rewritten) and moved
+    (catalogs with a person's translations, to ``translations/.attic/<lang>/``).
+    See :mod:`pipeline.steps.prune`."""
+    if not apply:
+        return prune_step.plan(project)
+    job = Job(project, [], [])
+    with locked(job):
+        report = prune_step.plan(project)
+        prune_step.apply(project, report)
+    report.notes += job.report.notes
+    return report
 
 
 # ---------------------------------------------------------------------------

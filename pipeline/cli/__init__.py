@@ -8,8 +8,9 @@ traceback, and exit with the statuses of :class:`pipeline.errors.ExitStatus`:
 refused, 130 interrupted.
 
 Commands live in one module per group: :mod:`~pipeline.cli.documents` (run,
-extract, translate, publish), :mod:`~pipeline.cli.catalogs` (status, check) and
-:mod:`~pipeline.cli.models` (``pipeline models …``). Only Typer and those
+extract, translate, publish), :mod:`~pipeline.cli.catalogs` (status, check),
+:mod:`~pipeline.cli.prune` (prune), :mod:`~pipeline.cli.memory` (``pipeline memory
+…``) and :mod:`~pipeline.cli.models` (``pipeline models …``). Only Typer and those
 modules load for ``--help``; the library is imported when a command runs.
 """
 
@@ -20,7 +21,7 @@ from typing import NoReturn
 
 import typer
 
-from pipeline.cli import catalogs, documents  # noqa: F401 - registers their commands
+from pipeline.cli import catalogs, documents, prune  # noqa: F401 - registers their commands
 from pipeline.cli.app import app
 from pipeline.cli.memory import app as memory_app
 from pipeline.cli.models import app as models_app
