@@ -13,9 +13,11 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
+from pipeline.cli import runlog
 from pipeline.cli.app import app
 from pipeline.cli.options import (
     BatchOptions,
@@ -35,6 +37,9 @@ from pipeline.cli.options import (
 )
 from pipeline.project import Project
 from pipeline.steps.report import RunReport
+
+if TYPE_CHECKING:
+    from pipeline.steps.sources import Source
 
 
 def build_project(
@@ -61,6 +66,22 @@ def finish(report: RunReport, quiet: bool) -> None:
     problems(report)
     if report.exit_status:
         raise typer.Exit(report.exit_status)
+
+
+def after_batch(
+    report: RunReport,
+    project: Project,
+    found: list[Source],
+    sources: list[str] | None,
+    inputs: InputOptions,
+) -> None:
+    """Log each document's result (``--log``); on a run over the whole project (no source
+    arguments, the project's own patterns) note the documents whose transcript is gone."""
+    from pipeline import api
+
+    if not sources and not inputs.include:
+        api.note_gone_sources(project, report)
+    runlog.current().results(report, found)
 
 
 def _offer_missing_models(project: Project, yes: bool, quiet: bool) -> None:
@@ -98,6 +119,7 @@ def init(
 
 
 @command(app)
+@runlog.logged("run")
 def run(
     sources: Sources = None,
     to: To = None,
@@ -118,6 +140,7 @@ def run(
 
     project = build_project(catalogs, inputs, outputs, engine, memory, publishing, to=to)
     found = api.find_sources(sources or (), project)
+    runlog.current().start(sources or [], len(found), project.target_languages)
     _offer_missing_models(project, yes, batch.quiet)
     with progress_for(batch.quiet) as progress:
         report = api.run(
@@ -129,6 +152,7 @@ def run(
             retranslate_machine=retranslate_machine,
             fail_fast=batch.fail_fast,
         )
+    after_batch(report, project, found, sources, inputs)
     summary = report.summary(report.languages, time.perf_counter() - started)
     if not batch.quiet and report.processed:
         if run_summary_table(summary):
@@ -141,6 +165,7 @@ def run(
 
 
 @command(app)
+@runlog.logged("extract")
 def extract(
     sources: Sources = None,
     to: To = None,
@@ -154,14 +179,17 @@ def extract(
 
     project = build_project(catalogs, inputs, to=to)
     found = api.find_sources(sources or (), project)
+    runlog.current().start(sources or [], len(found), project.target_languages)
     with progress_for(batch.quiet) as progress:
         report = api.extract(
             project, found, project.target_languages, progress, fail_fast=batch.fail_fast
         )
+    after_batch(report, project, found, sources, inputs)
     finish(report, batch.quiet)
 
 
 @command(app)
+@runlog.logged("translate")
 def translate(
     sources: Sources = None,
     to: To = None,
@@ -179,6 +207,7 @@ def translate(
 
     project = build_project(catalogs, inputs, engine, memory, to=to)
     found = api.find_sources(sources or (), project)
+    runlog.current().start(sources or [], len(found), project.target_languages)
     with progress_for(batch.quiet) as progress:
         report = api.translate(
             project,
@@ -188,10 +217,12 @@ def translate(
             retranslate_machine=retranslate_machine,
             fail_fast=batch.fail_fast,
         )
+    after_batch(report, project, found, sources, inputs)
     finish(report, batch.quiet)
 
 
 @command(app)
+@runlog.logged("publish")
 def publish(
     sources: Sources = None,
     to: To = None,
@@ -207,6 +238,7 @@ def publish(
 
     project = build_project(catalogs, inputs, outputs, publishing, to=to)
     found = api.find_sources(sources or (), project)
+    runlog.current().start(sources or [], len(found), project.target_languages)
     with progress_for(batch.quiet) as progress:
         report = api.publish(
             project,
@@ -216,4 +248,5 @@ def publish(
             progress,
             fail_fast=batch.fail_fast,
         )
+    after_batch(report, project, found, sources, inputs)
     finish(report, batch.quiet)

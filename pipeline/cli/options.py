@@ -328,6 +328,15 @@ class BatchOptions:
             "process the others, exit 2).",
         ),
     ] = False
+    log: Annotated[
+        Path | None,
+        typer.Option(
+            "--log",
+            help="Append timestamped lines (start, each document's result, end with the "
+            "exit status) to this file, for cron jobs.",
+            metavar="FILE",
+        ),
+    ] = None
 
 
 # -- the decorator ---------------------------------------------------------------
