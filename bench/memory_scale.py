@@ -99,11 +99,13 @@ class RunResult:
     stderr_tail: str
 
 
-def run_pipeline(work: Path, store: Path, formats: str, timeout: float) -> RunResult:
-    """Run ``python -m pipeline run corpus --to fr --quiet`` and measure that process."""
+def run_pipeline(
+    work: Path, store: Path, formats: str, timeout: float, extra: Sequence[str] = ()
+) -> RunResult:
+    """Run ``python -m pipeline run corpus --to fr --quiet [extra]`` and measure that process."""
     env = {**os.environ, "ARGOS_PACKAGES_DIR": str(store), "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "pipeline", "run", "corpus", "--to", "fr", "--quiet"]
-    command += ["--format", formats]
+    command += ["--format", formats, *extra]
     json_summary = _supports_json(env)
     if json_summary:
         command.append("--json")

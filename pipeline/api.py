@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.errors import UserError
 from pipeline.mt.models import (  # the model store and the Argos index, for `pipeline models`
     download_and_install,
     find_model,
@@ -42,12 +43,15 @@ from pipeline.publish import PublishOptions
 from pipeline.qa import CheckReport
 from pipeline.steps import check as check_step
 from pipeline.steps import driver, memory_admin
+from pipeline.steps import prune as prune_step
 from pipeline.steps import publish as publish_step
 from pipeline.steps import status as status_step
 from pipeline.steps import terms as terms_step
 from pipeline.steps import translate as translate_step
+from pipeline.steps.dry_run import DryRun, PlannedDocument
 from pipeline.steps.job import Job, locked, prepare, segmenting_once, validate_language
 from pipeline.steps.progress import Progress
+from pipeline.steps.prune import PrunedFile, PruneReport
 from pipeline.steps.report import RunReport, StepReport
 from pipeline.steps.review import QueueEntry, ReviewQueue, ReviewReportResult
 from pipeline.steps.sources import Source, find_sources, split_large_sources
@@ -61,8 +65,12 @@ if TYPE_CHECKING:
 __all__ = [
     "CatalogStatus",
     "CheckReport",
+    "DryRun",
+    "PlannedDocument",
     "Progress",
     "Project",
+    "PruneReport",
+    "PrunedFile",
     "PublishOptions",
     "QueueEntry",
     "ReviewQueue",
@@ -74,6 +82,7 @@ __all__ = [
     "check",
     "discover_catalogs",
     "download_and_install",
+    "dry_run",
     "extract",
     "find_model",
     "find_sources",
@@ -85,8 +94,10 @@ __all__ = [
     "list_terms",
     "load_index",
     "newest_available",
+    "note_gone_sources",
     "outdated_models",
     "packages_dir",
+    "prune",
     "publish",
     "remove_model",
     "review_queue",
@@ -191,9 +202,62 @@ def run(
     return job.report
 
 
+def dry_run(
+    project: Project,
+    sources: Sequence[Source],
+    languages: Sequence[str],
+    options: PublishOptions | None = None,
+    *,
+    retranslate_machine: bool = False,
+) -> DryRun:
+    """What :func:`run` would do (documents new, changed, unchanged; sentences to
+    translate per language), writing nothing."""
+    from pipeline.steps.dry_run import plan_run
+
+    job = prepare(project, sources, languages, targets=True)
+    routes = translate_step.required_routes(job)
+    return plan_run(job, routes, options or project.publish, retranslate_machine)
+
+
 def _sync_terms(job: Job) -> None:
     """Import the project's listed glossaries that changed (under the job's lock)."""
     job.report.notes += terms_step.sync_terms(job.project, job.languages)
+
+
+def note_gone_sources(project: Project, report: RunReport) -> None:
+    """Add to ``report`` one note naming the documents whose transcript is gone but whose
+    catalogs or published files are still there (see :func:`prune`).
+
+    Call it after a run over the whole project only: a run on some files would
+    call every other document gone. Nothing is read but directory listings and
+    the output manifest; a problem there leaves the report as it is.
+    """
+    try:
+        note = prune_step.gone_note(project, prune_step.gone_files(project))
+    except UserError:
+        return
+    if note:
+        report.notes.append(note)
+
+
+# ---------------------------------------------------------------------------
+# Removed and renamed sources
+
+
+def prune(project: Project, *, apply: bool = False) -> PruneReport:
+    """The catalogs, templates and published files of documents whose transcript is
+    gone (deleted, renamed, left out by the patterns): listed, or with ``apply``
+    removed (generated files, machine-only catalogs; the index rewritten) and moved
+    (catalogs with a person's translations, to ``translations/.attic/<lang>/``).
+    See :mod:`pipeline.steps.prune`."""
+    if not apply:
+        return prune_step.plan(project)
+    job = Job(project, [], [])
+    with locked(job):
+        report = prune_step.plan(project)
+        prune_step.apply(project, report)
+    report.notes += job.report.notes
+    return report
 
 
 # ---------------------------------------------------------------------------

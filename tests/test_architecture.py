@@ -35,7 +35,6 @@ LAYERS = {
     "publish": 5,
     "reports": 6,
     "project": 7,
-    "project_file": 7,
     "steps": 8,
     "api": 9,
     "cli": 10,

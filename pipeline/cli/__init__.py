@@ -9,7 +9,8 @@ refused, 130 interrupted.
 
 Commands live in one module per group: :mod:`~pipeline.cli.documents` (run,
 extract, translate, publish), :mod:`~pipeline.cli.catalogs` (status, check,
-review-queue, report), :mod:`~pipeline.cli.models` (``pipeline models …``) and
+review-queue, report), :mod:`~pipeline.cli.prune` (prune), :mod:`~pipeline.cli.memory`
+(``pipeline memory …``), :mod:`~pipeline.cli.models` (``pipeline models …``) and
 :mod:`~pipeline.cli.terms` (``pipeline terms …``). Only Typer and those
 modules load for ``--help``; the library is imported when a command runs.
 """
@@ -21,7 +22,7 @@ from typing import NoReturn
 
 import typer
 
-from pipeline.cli import catalogs, documents  # noqa: F401 - registers their commands
+from pipeline.cli import catalogs, documents, prune  # noqa: F401 - registers their commands
 from pipeline.cli.app import app
 from pipeline.cli.memory import app as memory_app
 from pipeline.cli.models import app as models_app

@@ -13,9 +13,11 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pipeline.cli import runlog
 from pipeline.cli.app import app
 from pipeline.cli.options import (
     BatchOptions,
@@ -35,6 +37,9 @@ from pipeline.cli.options import (
 )
 from pipeline.project import Project
 from pipeline.steps.report import RunReport
+
+if TYPE_CHECKING:
+    from pipeline.steps.sources import Source
 
 
 def build_project(
@@ -61,6 +66,22 @@ def finish(report: RunReport, quiet: bool) -> None:
     problems(report)
     if report.exit_status:
         raise typer.Exit(report.exit_status)
+
+
+def after_batch(
+    report: RunReport,
+    project: Project,
+    found: list[Source],
+    sources: list[str] | None,
+    inputs: InputOptions,
+) -> None:
+    """Log each document's result (``--log``); on a run over the whole project (no source
+    arguments, the project's own patterns) note the documents whose transcript is gone."""
+    from pipeline import api
+
+    if not sources and not inputs.include:
+        api.note_gone_sources(project, report)
+    runlog.current().results(report, found)
 
 
 def _offer_missing_models(project: Project, yes: bool, quiet: bool) -> None:
@@ -98,6 +119,7 @@ def init(
 
 
 @command(app)
+@runlog.logged("run")
 def run(
     sources: Sources = None,
     to: To = None,
@@ -109,6 +131,14 @@ def run(
     publishing: PublishFlags = ...,
     retranslate_machine: Retranslate = False,
     yes: Yes = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Show what the run would do (documents new, changed, unchanged; sentences "
+            "to translate per language) and write nothing.",
+        ),
+    ] = False,
     batch: BatchOptions = ...,
 ) -> None:
     """Extract, machine-translate and publish: the whole job in one command."""
@@ -116,8 +146,12 @@ def run(
     from pipeline import api
     from pipeline.cli.render import notes, progress_for, run_summary_table, summary_lines
 
-    project = build_project(catalogs, inputs, outputs, engine, memory, publishing, to=to)
+    project = build_project(catalogs, inputs, outputs, engine, memory, publishing, batch, to=to)
     found = api.find_sources(sources or (), project)
+    if dry_run:
+        _dry_run(project, found, retranslate_machine, batch)
+        return
+    runlog.current().start(sources or [], len(found), project.target_languages)
     _offer_missing_models(project, yes, batch.quiet)
     with progress_for(batch.quiet) as progress:
         report = api.run(
@@ -129,6 +163,7 @@ def run(
             retranslate_machine=retranslate_machine,
             fail_fast=batch.fail_fast,
         )
+    after_batch(report, project, found, sources, inputs)
     summary = report.summary(report.languages, time.perf_counter() - started)
     if not batch.quiet and report.processed:
         if run_summary_table(summary):
@@ -136,11 +171,36 @@ def run(
         else:
             summary_lines(report)
     if batch.as_json:
-        typer.echo(json.dumps(summary))
+        print_json(report, found, summary)
     finish(report, quiet=True)
 
 
+def _dry_run(project: Project, found: list[Source], retranslate: bool, batch: BatchOptions) -> None:
+    """``run --dry-run``: the plan, as text or JSON; exit 2 when a document would fail."""
+    from pipeline import api
+    from pipeline.cli.render import dry_run_lines
+
+    plan = api.dry_run(project, found, project.target_languages, retranslate_machine=retranslate)
+    if batch.as_json:
+        typer.echo(json.dumps(plan.to_dict(), ensure_ascii=False))
+    else:
+        dry_run_lines(plan)
+    if plan.exit_status:
+        raise typer.Exit(plan.exit_status)
+
+
+def print_json(
+    report: RunReport, found: list[Source], summary: dict[str, object] | None = None
+) -> None:
+    """The ``--json`` object: the totals (``summary``, else the report's), with each
+    document's result."""
+    summary = summary or report.summary(report.languages, 0.0)
+    summary["results"] = [result.to_dict() for result in runlog.document_results(report, found)]
+    typer.echo(json.dumps(summary, ensure_ascii=False))
+
+
 @command(app)
+@runlog.logged("extract")
 def extract(
     sources: Sources = None,
     to: To = None,
@@ -149,19 +209,25 @@ def extract(
     batch: BatchOptions = ...,
 ) -> None:
     """Write POT templates and merge them into the PO files of --to languages."""
+    started = time.perf_counter()
     from pipeline import api
     from pipeline.cli.render import progress_for
 
-    project = build_project(catalogs, inputs, to=to)
+    project = build_project(catalogs, inputs, batch, to=to)
     found = api.find_sources(sources or (), project)
+    runlog.current().start(sources or [], len(found), project.target_languages)
     with progress_for(batch.quiet) as progress:
         report = api.extract(
             project, found, project.target_languages, progress, fail_fast=batch.fail_fast
         )
-    finish(report, batch.quiet)
+    after_batch(report, project, found, sources, inputs)
+    if batch.as_json:
+        print_json(report, found, report.summary(report.languages, time.perf_counter() - started))
+    finish(report, batch.quiet or batch.as_json)
 
 
 @command(app)
+@runlog.logged("translate")
 def translate(
     sources: Sources = None,
     to: To = None,
@@ -174,11 +240,13 @@ def translate(
 ) -> None:
     """Fill entries from the translation memory, machine-translate the rest (fuzzy, for
     review); reviewed ones are kept."""
+    started = time.perf_counter()
     from pipeline import api
     from pipeline.cli.render import progress_for
 
-    project = build_project(catalogs, inputs, engine, memory, to=to)
+    project = build_project(catalogs, inputs, engine, memory, batch, to=to)
     found = api.find_sources(sources or (), project)
+    runlog.current().start(sources or [], len(found), project.target_languages)
     with progress_for(batch.quiet) as progress:
         report = api.translate(
             project,
@@ -188,10 +256,14 @@ def translate(
             retranslate_machine=retranslate_machine,
             fail_fast=batch.fail_fast,
         )
-    finish(report, batch.quiet)
+    after_batch(report, project, found, sources, inputs)
+    if batch.as_json:
+        print_json(report, found, report.summary(report.languages, time.perf_counter() - started))
+    finish(report, batch.quiet or batch.as_json)
 
 
 @command(app)
+@runlog.logged("publish")
 def publish(
     sources: Sources = None,
     to: To = None,
@@ -202,11 +274,13 @@ def publish(
     batch: BatchOptions = ...,
 ) -> None:
     """Write translated and bilingual documents from the PO files."""
+    started = time.perf_counter()
     from pipeline import api
     from pipeline.cli.render import progress_for
 
-    project = build_project(catalogs, inputs, outputs, publishing, to=to)
+    project = build_project(catalogs, inputs, outputs, publishing, batch, to=to)
     found = api.find_sources(sources or (), project)
+    runlog.current().start(sources or [], len(found), project.target_languages)
     with progress_for(batch.quiet) as progress:
         report = api.publish(
             project,
@@ -216,4 +290,7 @@ def publish(
             progress,
             fail_fast=batch.fail_fast,
         )
-    finish(report, batch.quiet)
+    after_batch(report, project, found, sources, inputs)
+    if batch.as_json:
+        print_json(report, found, report.summary(report.languages, time.perf_counter() - started))
+    finish(report, batch.quiet or batch.as_json)

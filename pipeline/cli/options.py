@@ -362,6 +362,25 @@ class BatchOptions:
             "process the others, exit 2).",
         ),
     ] = False
+    log: Annotated[
+        Path | None,
+        typer.Option(
+            "--log",
+            help="Append timestamped lines (start, each document's result, end with the "
+            "exit status) to this file, for cron jobs.",
+            metavar="FILE",
+        ),
+    ] = None
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="Documents processed in parallel, like make -j (0: one per CPU core on "
+            "batches of 32 documents or more; 1: in this process). Outputs are the same.",
+        ),
+    ] = setting("jobs")
 
 
 # -- the decorator ---------------------------------------------------------------

@@ -18,6 +18,7 @@ from pipeline.terminal import print_rows, visible
 
 if TYPE_CHECKING:
     from pipeline.reports import GroupStats
+    from pipeline.steps.dry_run import DryRun
     from pipeline.steps.report import RunReport
     from pipeline.steps.review import ReviewQueue, ReviewReportResult
     from pipeline.steps.status import CatalogStatus
@@ -156,7 +157,9 @@ def run_summary_table(summary: dict[str, Any]) -> bool:
     table = Table(
         title="Run summary",
         caption=(
-            f"{_plural(summary['documents'], 'document')} · "
+            f"{_plural(summary['documents'], 'document')}"
+            + (f" ({summary['unchanged']:,} unchanged)" if summary["unchanged"] else "")
+            + " · "
             f"{_plural(summary['files_written'], 'file')} written · {summary['seconds']:.1f} s"
         ),
     )
@@ -205,7 +208,34 @@ def summary_lines(report: RunReport) -> None:
         typer.echo(
             f"{language}: {count} segments machine-translated, {cached} from cache", err=True
         )
+    if report.unchanged:
+        typer.echo(
+            f"{report.unchanged} of {report.documents} documents unchanged since the last "
+            "run: left alone",
+            err=True,
+        )
     typer.echo(f"{report.files_written} files written", err=True)
+
+
+def dry_run_lines(plan: DryRun) -> None:
+    """``run --dry-run``: each document to build (or failing) on stdout, then the counts."""
+    for document in plan.documents:
+        if document.status == "unchanged":
+            continue
+        counts = ", ".join(f"{n} {language}" for language, n in document.to_translate.items())
+        detail = "; ".join(document.problems) or (f"to translate: {counts}" if counts else "")
+        typer.echo(
+            f"{document.status:9} {visible(document.name)}" + (f"  ({detail})" * bool(detail))
+        )
+    statuses = ("new", "changed", "unchanged", "failed")
+    typer.echo(
+        f"{len(plan.documents)} documents: "
+        + ", ".join(f"{plan.count(status)} {status}" for status in statuses),
+        err=True,
+    )
+    for language, count in plan.to_translate.items():
+        typer.echo(f"{language}: {count} distinct sentences to translate", err=True)
+    typer.echo("dry run: nothing was written", err=True)
 
 
 def terms_table(terms: Sequence[Term]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -312,6 +313,37 @@ class TranslationMemory:
         )
         if any(n < 0 for _, n in changes):
             self.db.execute("DELETE FROM words WHERE segments <= 0")
+
+    # -- changes, for the build state ---------------------------------------
+
+    @guarded
+    def mark(self) -> str:
+        """Where the memory stands: the file's identity, its highest unit id and latest unit
+        creation time. Any unit added makes a new mark (see :meth:`keys_added_since`)."""
+        top, newest = self.db.execute("SELECT max(id), max(created) FROM units").fetchone()
+        return f"{os.stat(self.path).st_ino}:{top or 0}:{newest or 0.0!r}"
+
+    @guarded
+    def keys_added_since(
+        self, mark: str, source_language: str, target_language: str
+    ) -> list[str] | None:
+        """The source keys (:func:`~pipeline.memory.text.sentence_key`) of the units of a
+        language pair added since :meth:`mark` gave ``mark``; None when that mark is of
+        another file (a rebuilt memory): then anything may have changed."""
+        identity, _, rest = mark.partition(":")
+        top, _, newest = rest.partition(":")
+        try:
+            if int(identity) != os.stat(self.path).st_ino:
+                return None
+            since = (int(top), float(newest))
+        except ValueError:
+            return None
+        rows = self.db.execute(
+            "SELECT DISTINCT s.key FROM units AS u JOIN segments AS s ON s.id = u.segment_id "
+            "WHERE (u.id > ? OR u.created > ?) AND u.language = ? AND s.language = ?",
+            (*since, target_language, source_language),
+        )
+        return [key for (key,) in rows]
 
     # -- maintenance -------------------------------------------------------
 

@@ -76,6 +76,7 @@ __all__ = [
     "output_paths",
     "publish_document",
     "publish_languages",
+    "index_out_of_date",
     "write_index",
 ]
 
@@ -364,15 +365,31 @@ def _facts(view, source_path: str) -> DocumentFacts:
 
 def _write(path: Path, content: str | bytes | Iterable[str]) -> bool:
     """Write text, bytes or text chunks unless unchanged; a directory in the way, or any
-    other write failure, is a UserError."""
+    other write failure, is a UserError. Atomically, not forced to disk: a published file
+    is made again by the next run when it is not as the run left it (see pipeline.fsutil)."""
     if path.is_dir():
         raise UserError(f"cannot write {path}: a directory of that name is in the way")
     try:
         if isinstance(content, (str, bytes)):
-            return write_if_changed(path, content)
-        return write_chunks_if_changed(path, content)
+            return write_if_changed(path, content, durable=False)
+        return write_chunks_if_changed(path, content, durable=False)
     except OSError as error:
         raise UserError(f"cannot write {path}: {error.strerror or error}") from error
+
+
+def index_out_of_date(output_dir: Path) -> bool:
+    """Whether the index pages need writing though nothing was published: a page is
+    missing, or files or transcripts recorded in the manifest have gone since (they are
+    dropped from it now). Costs a ``stat`` per recorded file, no rendering."""
+    from pipeline.publish.manifest import MANIFEST_FILE, PublishedManifest
+
+    output_dir = Path(output_dir)
+    if not (output_dir / MANIFEST_FILE).is_file():
+        return not (output_dir / "index.html").is_file()
+    with PublishedManifest(output_dir) as manifest:
+        pages = [output_dir / "index.html"]
+        pages += [output_dir / code / f"{INDEX_NAME}.html" for code in manifest.languages()]
+        return not all(page.is_file() for page in pages) or manifest.prune() > 0
 
 
 def write_index(

@@ -69,25 +69,35 @@ def _english_plural(n: int) -> int:
 _EMPTY = _Catalog({}, {}, _english_plural)
 
 
+def catalog_root():  # -> importlib.resources.abc.Traversable
+    """Where the label catalogs are: ``pipeline/locale``."""
+    return resources.files("pipeline") / "locale"
+
+
+def catalog_files(language: str) -> list:
+    """The label catalogs ``language`` may read (``pt_BR``: pt_BR's and pt's), existing."""
+    root = catalog_root()
+    found = (root / code / "LC_MESSAGES" / f"{DOMAIN}.po" for code in language_candidates(language))
+    return [po_file for po_file in found if po_file.is_file()]
+
+
 @functools.lru_cache(maxsize=64)
 def _catalog(language: str) -> _Catalog:
     """The tool's catalog for ``language`` (empty if none), read with polib."""
     import polib
 
-    root = resources.files("pipeline") / "locale"
-    for code in language_candidates(language):
-        po_file = root / code / "LC_MESSAGES" / f"{DOMAIN}.po"
-        if po_file.is_file():
-            po = polib.pofile(po_file.read_text(encoding="utf-8"))
-            usable = [e for e in po if "fuzzy" not in e.flags and not e.obsolete]
-            plurals = {
-                (e.msgctxt, e.msgid): tuple(e.msgstr_plural[i] for i in sorted(e.msgstr_plural))
-                for e in usable
-                if e.msgid_plural and all(e.msgstr_plural.values())
-            }
-            messages = {(e.msgctxt, e.msgid): e.msgstr for e in usable if e.msgstr}
-            return _Catalog(messages, plurals, _plural_function(po.metadata))
-    return _EMPTY
+    files = catalog_files(language)
+    if not files:
+        return _EMPTY
+    po = polib.pofile(files[0].read_text(encoding="utf-8"))
+    usable = [e for e in po if "fuzzy" not in e.flags and not e.obsolete]
+    plurals = {
+        (e.msgctxt, e.msgid): tuple(e.msgstr_plural[i] for i in sorted(e.msgstr_plural))
+        for e in usable
+        if e.msgid_plural and all(e.msgstr_plural.values())
+    }
+    messages = {(e.msgctxt, e.msgid): e.msgstr for e in usable if e.msgstr}
+    return _Catalog(messages, plurals, _plural_function(po.metadata))
 
 
 def _plural_function(metadata: dict[str, str]) -> Callable[[int], int]:

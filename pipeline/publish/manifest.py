@@ -12,7 +12,10 @@ from an ordered query (newest first, through an index: no sort in memory).
 
 Before the index is written, files deleted since they were published are
 forgotten, and so are documents whose transcript no longer exists (a deleted
-or renamed source): the index has no row for a source that is gone. Source
+or renamed source): the index has no row for a source that is gone. Their
+files stay on disk, recorded in the ``orphans`` table until ``pipeline prune``
+removes them (:mod:`pipeline.steps.prune`); a document published again leaves
+it. Source
 paths are recorded relative to the output directory, so a project moved as
 a whole keeps its index; a document published from text that was never a file
 records no source and is kept. The recorded file time is the file's own
@@ -20,7 +23,7 @@ modification time, which publishing leaves alone when the content is
 unchanged: it is when that content was published.
 
 Databases of earlier versions are migrated in place (columns and a table
-added, ``PRAGMA user_version`` 2); a ``.published.json`` left by still earlier
+added, ``PRAGMA user_version`` 3); a ``.published.json`` left by still earlier
 versions is imported once and removed.
 
 The manifest is rebuilt by publishing, so a damaged one is set aside as
@@ -44,7 +47,7 @@ from pipeline.dbfile import open_rebuildable, sqlite_errors
 
 MANIFEST_FILE = ".published.sqlite3"
 LEGACY_MANIFEST_FILE = ".published.json"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _TABLES = (
     """CREATE TABLE IF NOT EXISTS published (
@@ -61,6 +64,12 @@ _TABLES = (
     source_language TEXT NOT NULL DEFAULT '',
     source_title TEXT NOT NULL DEFAULT '',
     source_kind TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID""",
+    # Files of documents whose transcript is gone: out of the index, still on disk.
+    """CREATE TABLE IF NOT EXISTS orphans (
+    path TEXT PRIMARY KEY,
+    document TEXT NOT NULL,
+    language TEXT NOT NULL
 ) WITHOUT ROWID""",
 )
 
@@ -120,6 +129,17 @@ ORDER BY d.date DESC, d.document, p.language, p.path
 
 
 @dataclass(frozen=True)
+class RecordedFile:
+    """A published file as :meth:`PublishedManifest.recorded_files` lists it."""
+
+    path: str  # relative to the output directory, "/"-separated
+    document: str
+    language: str
+    from_transcript: bool  # published from a transcript file (its path was recorded)
+    listed: bool  # in the index (else an orphan: its transcript is gone)
+
+
+@dataclass(frozen=True)
 class ManifestRow:
     """One published file as recorded: ``path`` is relative to the output directory.
 
@@ -142,11 +162,17 @@ class ManifestRow:
 
 
 def file_time(path: Path) -> str:
-    """The file's modification time as UTC ISO 8601 ("2021-02-18T18:22:05Z"), or ""."""
+    """The file's modification time as UTC ISO 8601 ("2021-02-18T18:22:05Z"), or "".
+
+    Clamped to ``SOURCE_DATE_EPOCH`` when that is set, as reproducible builds do: two
+    builds of the same inputs then publish the same index, whenever they ran.
+    """
     try:
         stamp = path.stat().st_mtime
     except OSError:
         return ""
+    with contextlib.suppress(KeyError, ValueError):
+        stamp = min(stamp, int(os.environ["SOURCE_DATE_EPOCH"]))
     moment = dt.datetime.fromtimestamp(stamp, dt.timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -157,6 +183,7 @@ class PublishedManifest:
     def __init__(self, output_dir: Path) -> None:
         self.output_dir = Path(output_dir)
         self.path = self.output_dir / MANIFEST_FILE
+        self._output_real: str | None = None  # the output directory's real path, once known
         self._db, note = open_rebuildable(self.path, _migrate, "record of published files")
         self.notes = [note] if note else []  # for the run's report
         with self._writing():
@@ -167,7 +194,9 @@ class PublishedManifest:
         return sqlite_errors(self.path, "record the published files")
 
     def _relative(self, path: Path | str) -> str:
-        return Path(os.path.relpath(Path(path).resolve(), self.output_dir.resolve())).as_posix()
+        if self._output_real is None:
+            self._output_real = os.path.realpath(self.output_dir)
+        return Path(os.path.relpath(os.path.realpath(path), self._output_real)).as_posix()
 
     def _source(self, source_path: str) -> str:
         """A transcript's path as recorded: relative to the output directory where possible."""
@@ -217,8 +246,9 @@ class PublishedManifest:
             self._db.executemany(_UPSERT_DOCUMENT, [row for row in documents.values() if row])
 
     def prune(self) -> int:
-        """Forget files no longer on disk and documents whose transcript is gone; record
-        the time of files recorded without one. Return how many files were forgotten."""
+        """Forget files no longer on disk and take documents whose transcript is gone out
+        of the index (their files become orphans, for ``pipeline prune``); record the
+        time of files recorded without one. Return how many files left the index."""
         missing, undated = [], []
         for path, stamp in self._db.execute("SELECT path, published_at FROM published"):
             file = self.output_dir / path
@@ -226,6 +256,11 @@ class PublishedManifest:
                 missing.append((path,))
             elif not stamp:
                 undated.append((file_time(file), path))
+        lost = [
+            (path,)
+            for (path,) in self._db.execute("SELECT path FROM orphans")
+            if not (self.output_dir / path).is_file()
+        ]
         gone = [
             (document,)
             for document, source in self._db.execute(
@@ -235,14 +270,47 @@ class PublishedManifest:
         ]
         with self._writing(), self._db:
             self._db.executemany("DELETE FROM published WHERE path = ?", missing)
+            self._db.executemany("DELETE FROM orphans WHERE path = ?", lost)
             self._db.executemany("UPDATE published SET published_at = ? WHERE path = ?", undated)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO orphans (path, document, language) "
+                "SELECT path, document, language FROM published WHERE document = ?",
+                gone,
+            )
             before = self._db.total_changes
             self._db.executemany("DELETE FROM published WHERE document = ?", gone)
             dropped = self._db.total_changes - before
-            self._db.execute(
-                "DELETE FROM documents WHERE document NOT IN (SELECT document FROM published)"
-            )
+            self._db.execute("DELETE FROM orphans WHERE path IN (SELECT path FROM published)")
+            self._forget_unpublished_documents()
         return len(missing) + dropped
+
+    def _forget_unpublished_documents(self) -> None:
+        self._db.execute(
+            "DELETE FROM documents WHERE document NOT IN (SELECT document FROM published)"
+        )
+
+    def recorded_files(self) -> list[RecordedFile]:
+        """Every file recorded, listed in the index or orphaned (its transcript gone),
+        ordered by document, language and path."""
+        rows = self._db.execute(
+            "SELECT p.path, p.document, p.language, coalesce(d.source_path, '') != '', 1 "
+            "FROM published AS p LEFT JOIN documents AS d ON d.document = p.document "
+            "UNION ALL SELECT path, document, language, 1, 0 FROM orphans "
+            "ORDER BY 2, 3, 1"
+        )
+        return [
+            RecordedFile(path, document, language, bool(known), bool(listed))
+            for path, document, language, known, listed in rows
+        ]
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Forget the recorded files at ``paths`` (relative to the output directory),
+        listed or orphaned; a document left without files leaves the index."""
+        rows = [(path,) for path in paths]
+        with self._writing(), self._db:
+            self._db.executemany("DELETE FROM published WHERE path = ?", rows)
+            self._db.executemany("DELETE FROM orphans WHERE path = ?", rows)
+            self._forget_unpublished_documents()
 
     def remove_stale_parts(
         self, file_name: str, current: set[str], languages: Iterable[str], source_file: Path
@@ -329,7 +397,9 @@ class PublishedManifest:
 
 def _migrate(db: sqlite3.Connection) -> None:
     """Create the tables, or bring a database of an earlier version up to schema 2; then
-    read them (a damaged file, or another program's, fails here)."""
+    read them (a damaged file, or another program's, fails here, left as it was). Then
+    written ahead (WAL), synced at checkpoints only: a commit per document must not cost
+    a disk flush."""
     (version,) = db.execute("PRAGMA user_version").fetchone()
     if version < SCHEMA_VERSION:
         db.execute("BEGIN IMMEDIATE")  # one migration at a time, all or nothing
@@ -352,6 +422,9 @@ def _migrate(db: sqlite3.Connection) -> None:
             raise
     db.execute(f"SELECT path, {', '.join(_FILE_COLUMNS)} FROM published LIMIT 1").fetchone()
     db.execute(f"SELECT document, {', '.join(_DOCUMENT_COLUMNS)} FROM documents LIMIT 1")
+    db.execute("SELECT path, document, language FROM orphans LIMIT 1")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
 
 
 class _LegacyFile:

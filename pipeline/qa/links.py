@@ -11,47 +11,22 @@ The old e-mail pattern ``[\\w.+-]+@...`` without the lookbehind was quadratic:
 from __future__ import annotations
 
 import functools
-import re
 from collections import Counter
 from collections.abc import Sequence
 
 from pipeline.qa.rules import Problem, listing, problem, quoted
-
-# to be replaced by pipeline.text.patterns (one definition shared with the segmenter)
-URL_RE = re.compile(r"(?<![\w/])(?:(?:https?|ftp)://|www\.)[^\s<>\"«»“”]+", re.IGNORECASE)
-# to be replaced by pipeline.text.patterns (one definition shared with the segmenter)
-EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
-#: Sentence punctuation glued to the end of a URL that is not part of it.
-URL_TRAILING = ".,;:!?'’)]}"
+from pipeline.text import patterns
+from pipeline.text.patterns import EMAIL_RE
 
 Span = tuple[int, int]
 
 
 @functools.lru_cache(maxsize=16)
 def url_spans(text: str) -> tuple[Span, ...]:
-    """(start, end) of each URL, without the sentence punctuation glued to its end.
-
-    A closing parenthesis stays when the URL opened one (Wikipedia style). Cached:
-    every check of a segment asks for the same text's URLs.
-    """
-    return tuple(_trimmed(match.group(), match.start()) for match in URL_RE.finditer(text))
-
-
-def _trimmed(url: str, start: int) -> Span:
-    """The span of ``url`` (found at ``start``) without its trailing sentence punctuation.
-
-    Trailing ")" are dropped only while the URL has more ")" than "(": the first
-    one to keep, counted from the end, is found with one ``rsplit`` (no loop per
-    character, whatever the length of the run of punctuation).
-    """
-    kept = url.rstrip(URL_TRAILING)
-    tail = url[len(kept) :]
-    kept_paren = max(url.count(")") - url.count("("), 0) + 1  # counted from the end
-    if tail.count(")") >= kept_paren:
-        before_kept_paren = tail.rsplit(")", kept_paren)[0]
-        return (start, start + len(kept) + len(before_kept_paren) + 1)
-    return (start, start + len(kept))
+    """(start, end) of each URL, without the sentence punctuation glued to its end
+    (:func:`pipeline.text.patterns.url_spans`, the segmenter's own). Cached: every check
+    of a segment asks for the same text's URLs."""
+    return tuple(patterns.url_spans(text))
 
 
 def find_urls(text: str) -> list[str]:

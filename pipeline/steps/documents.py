@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import pickle
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,7 +34,9 @@ from typing import TYPE_CHECKING
 from pipeline.errors import UserError
 from pipeline.gettext import catalog, merge, provenance, states, template
 from pipeline.gettext.states import Origin
+from pipeline.steps.built import Built, add_to_built, suggestions
 from pipeline.steps.report import MemoryCounts, Problem
+from pipeline.steps.state import Stamp, file_digest, stamp
 
 if TYPE_CHECKING:
     import polib
@@ -46,7 +48,7 @@ if TYPE_CHECKING:
     from pipeline.steps.facts import CatalogFacts, Facts
     from pipeline.steps.sources import Source
     from pipeline.terms import Glossary
-    from pipeline.text.document import Document
+    from pipeline.text.document import Block, Document, Segment
 
 Pair = tuple[str, str]  # (source language, target language)
 
@@ -102,6 +104,8 @@ class Outcome:
     source_text: dict[str, int] = field(default_factory=dict)
     synced: list[Synced] = field(default_factory=list)
     stale: list[Path] = field(default_factory=list)
+    built: Built | None = None  # for the build state, when the whole file got through
+    family: str = ""  # the file's name (its parts share it)
 
 
 @dataclass
@@ -112,6 +116,7 @@ class CatalogWork:
     po: polib.POFile
     path: Path
     fingerprint: str | None  # of the bytes read (None: a new file)
+    stamp: Stamp | None = None  # size and time as read, then as written
     facts: CatalogFacts | None = None  # in the process working on it; not pickled
     fills: list[tuple[bytes, provenance.Fill]] = field(default_factory=list)  # when set aside
 
@@ -124,6 +129,8 @@ class DocumentWork:
     source: Source
     document: Document
     catalogs: list[CatalogWork]
+    segmented: list[tuple[Block, list[Segment]]]  # segmented once, for extract and publish
+    source_stamp: tuple[str, int, int, str] = ("", 0, 0, "")  # see Built.source
 
 
 class Workspace:
@@ -176,25 +183,45 @@ class Workspace:
 
 def prepare(workspace: Workspace, sources: Sequence[Source]) -> Outcome:
     """Extract, merge and fill from the memory every part of one file (see the module
-    docstring); finish it at once unless machine translations are needed."""
+    docstring); finish it at once unless machine translations are needed.
+
+    The parts of a large file are set aside one by one as they are extracted (and
+    taken back one by one), so memory is bounded by the part, not by the file."""
     from pipeline.steps.parts import PartMemory
 
-    outcome = Outcome()
+    outcome = Outcome(family=sources[0].family)
     works: list[DocumentWork] = []
+    aside = _Stash(workspace) if len(sources) > 1 else None
+    as_read = _stamped(sources[0].path)
     with PartMemory(workspace.settings.project, workspace.facts, workspace.settings) as parts:
         for source in sources:
             work = _guarded(
                 workspace, outcome, source, lambda s=source: _extract(workspace, s, parts, outcome)
             )
             if work is not None:
-                works.append(work)
+                work.source_stamp = as_read
+                if aside is not None:
+                    aside.add(work)
+                else:
+                    works.append(work)
     outcome.stale += parts.stale
-    if outcome.pending:
+    if aside is not None:
+        stash = aside.close()
+        if outcome.pending:
+            outcome.stash = stash
+        else:
+            _finish_all(workspace, _restored(workspace, stash), outcome)
+    elif outcome.pending:
         outcome.stash = _set_aside(workspace, works)
     else:
-        for work in works:
-            _guarded(workspace, outcome, work.source, lambda w=work: _finish(workspace, w, outcome))
+        _finish_all(workspace, works, outcome)
     return outcome
+
+
+def _stamped(path: Path) -> tuple[str, int, int, str]:
+    """The transcript's path, size, time and hash, taken before it is read."""
+    size, mtime = stamp(path) or (0, 0)
+    return os.path.abspath(path), size, mtime, file_digest(path)
 
 
 def _guarded(workspace: Workspace, outcome: Outcome, source: Source, work):  # noqa: ANN001
@@ -215,11 +242,13 @@ def _extract(workspace: Workspace, source: Source, parts, outcome: Outcome) -> D
     settings = workspace.settings
     project = settings.project
     document = load_document(source, project, settings.language_of(source))
-    pot = template.build_template(document, segment_document(document))
+    segmented = segment_document(document)
+    pot = template.build_template(document, segmented)
     _save_template(project, document.name, pot, outcome)
-    work = DocumentWork(source, document, [])
+    work = DocumentWork(source, document, [], segmented)
     for language in settings.targets(source):
         po_path = project.catalog_path(language, document.name)
+        as_read = stamp(po_path)
         existing = catalog.load_catalog(po_path, language)
         facts = workspace.catalog_facts(source, language)
         old = existing.po if existing else None
@@ -230,7 +259,7 @@ def _extract(workspace: Workspace, source: Source, parts, outcome: Outcome) -> D
             _fill_from_memory(workspace, merged, facts, outcome)
             _collect_pending(workspace, source, merged, facts, outcome)
         fingerprint = existing.fingerprint if existing else None
-        work.catalogs.append(CatalogWork(language, merged, po_path, fingerprint, facts))
+        work.catalogs.append(CatalogWork(language, merged, po_path, fingerprint, as_read, facts))
     return work
 
 
@@ -300,15 +329,49 @@ def _collect_pending(
 
 def _set_aside(workspace: Workspace, works: list[DocumentWork]) -> Path:
     """Pickle the documents' work into the run's stash directory until pass 2."""
+    aside = _Stash(workspace)
     for work in works:
+        aside.add(work)
+    return aside.close()
+
+
+class _Stash:
+    """A file of the run's stash directory holding documents' work, pickled one after
+    the other (scratch data: no fsync); :func:`_restored` reads them back in order."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        stash_dir = workspace.settings.stash_dir
+        assert stash_dir is not None, "a run has a stash directory"
+        self.path = stash_dir / f"{uuid.uuid4().hex}.pickle"
+        self._stream = self.path.open("wb")
+
+    def add(self, work: DocumentWork) -> None:
         for item in work.catalogs:
+            assert item.facts is not None
             item.fills = item.facts.take()
-    stash_dir = workspace.settings.stash_dir
-    assert stash_dir is not None, "a translating run has a stash directory"
-    path = stash_dir / f"{uuid.uuid4().hex}.pickle"
-    with path.open("wb") as stream:  # scratch data: no fsync
-        pickle.dump(works, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
+        pickle.dump(work, self._stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def close(self) -> Path:
+        self._stream.close()
+        return self.path
+
+
+def _restored(workspace: Workspace, stash: Path) -> Iterator[DocumentWork]:
+    """The work set aside in ``stash``, one document at a time, with its catalogs' facts
+    as they were; the file is deleted once read."""
+    try:
+        with stash.open("rb") as stream:
+            while True:
+                try:
+                    work: DocumentWork = pickle.load(stream)
+                except EOFError:
+                    return
+                for item in work.catalogs:
+                    item.facts = workspace.catalog_facts(work.source, item.language)
+                    item.facts.restore(item.fills)
+                yield work
+    finally:
+        stash.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------
@@ -322,19 +385,27 @@ def finish(
     labels: dict[Pair, str],
 ) -> Outcome:
     """Take a set-aside file back, write its machine translations, save and publish it."""
-    with stash.open("rb") as stream:
-        works: list[DocumentWork] = pickle.load(stream)
-    stash.unlink()
     outcome = Outcome()
-    for work in works:
-        for item in work.catalogs:
-            item.facts = facts = workspace.catalog_facts(work.source, item.language)
-            facts.restore(item.fills)
-            pair = (facts.source_language, item.language)
-            if pair in translations:
-                _apply(workspace, item.po, facts, translations[pair], labels[pair])
-        _guarded(workspace, outcome, work.source, lambda w=work: _finish(workspace, w, outcome))
+    _finish_all(workspace, _translated(workspace, stash, translations, labels, outcome), outcome)
     return outcome
+
+
+def _translated(
+    workspace: Workspace,
+    stash: Path,
+    translations: dict[Pair, PendingReader],
+    labels: dict[Pair, str],
+    outcome: Outcome,
+) -> Iterator[DocumentWork]:
+    """The set-aside work, one document at a time, with its machine translations."""
+    for work in _restored(workspace, stash):
+        outcome.family = work.source.family
+        for item in work.catalogs:
+            assert item.facts is not None
+            pair = (item.facts.source_language, item.language)
+            if pair in translations:
+                _apply(workspace, item.po, item.facts, translations[pair], labels[pair])
+        yield work
 
 
 def _apply(
@@ -363,15 +434,34 @@ def _apply(
 # Both passes
 
 
-def _finish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> None:
+def _finish_all(workspace: Workspace, works: Iterable[DocumentWork], outcome: Outcome) -> None:
+    """Finish every part of one file, one at a time; describe the build when all of them
+    got through."""
+    built: Built | None = None
+    finished = True
+    for work in works:
+        if not _guarded(
+            workspace, outcome, work.source, lambda w=work: _finish(workspace, w, outcome)
+        ):
+            finished = False
+            continue
+        if built is None:
+            built = Built(work.source.family, work.source_stamp)
+        add_to_built(workspace.settings.project, built, work, outcome)
+    if built is not None and finished and not outcome.failed:
+        outcome.built = built
+
+
+def _finish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> bool:
     """Save the document's catalogs, publish it, and hand over what to record."""
     settings = workspace.settings
     for item in work.catalogs:
         facts = item.facts
-        _note_suggestions(item, facts, outcome)
+        outcome.suggestions += suggestions(item)
         if catalog.save_with_revision_date(
             item.po, item.path, item.fingerprint, "PO-Revision-Date"
         ):
+            item.stamp = stamp(item.path)
             outcome.written.append(str(item.path))
             if settings.use_memory:
                 outcome.synced.append(_synced(work.document.name, item, facts))
@@ -379,13 +469,7 @@ def _finish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> None:
         _publish(workspace, work, outcome)
     for item in work.catalogs:
         outcome.fills += item.facts.take()
-
-
-def _note_suggestions(item: CatalogWork, facts: CatalogFacts, outcome: Outcome) -> None:
-    for entry, origin in facts.origins(item.po):
-        if origin is Origin.SUGGESTION:
-            words = " ".join(entry.msgid.split()[:6])
-            outcome.suggestions.append(f"{item.path} («{words}…»)")
+    return True
 
 
 def _synced(name: str, item: CatalogWork, facts: CatalogFacts) -> Synced:
@@ -413,7 +497,7 @@ def _publish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> None
     glossary = workspace.glossary(work.source) if shows_terms(options) else None
     tdocs = []
     for item in work.catalogs:
-        tdoc = translated_document(document, item.po, item.facts, glossary)
+        tdoc = translated_document(document, item.po, item.facts, glossary, work.segmented)
         untranslated = tdoc.count(Status.SOURCE)
         if untranslated:
             outcome.source_text[f"{document.name} [{item.language}]"] = untranslated

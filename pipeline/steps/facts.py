@@ -8,6 +8,7 @@ the step itself writes into entries. Both stores are opened once per job.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,13 +32,13 @@ class Facts:
         self._read_only = read_only  # status, check: never create a file
         self._fills: provenance.FillStore | None = None
         self._known: dict[tuple[str, str], KnownTranslations] = {}
+        self._fill_path = Path(project.translations_dir) / provenance.FILL_FILE
 
     @property
     def fills(self) -> provenance.FillStore | _NoFills:
         if self._fills is None:
-            path = Path(self._project.translations_dir) / provenance.FILL_FILE
-            if self._read_only and not path.exists():
-                return _NoFills()
+            if self._read_only and not os.path.exists(self._fill_path):
+                return _NoFills()  # (it may be created later in the run: look again)
             self._fills = provenance.FillStore(self._project.translations_dir)
         return self._fills
 

@@ -25,6 +25,7 @@ from pipeline.steps.facts import CatalogFacts, Facts
 from pipeline.steps.progress import Progress
 from pipeline.steps.report import Problem, RunReport
 from pipeline.steps.sources import Source, check_name, split_large_sources
+from pipeline.steps.state import BuildState
 from pipeline.text.document import Block, Document, Segment
 from pipeline.text.segment import SegmentMemo
 
@@ -56,6 +57,13 @@ class Job:
     _facts: Facts | None = field(default=None, repr=False)
     memory: TranslationMemory | None = field(default=None, repr=False)  # open while translating
     _glossaries: Glossaries | None = field(default=None, repr=False)
+    state: BuildState = field(default=None, repr=False)  # type: ignore[assignment]
+    unchanged_sources: set[str] = field(default_factory=set)  # families read as last time
+    reading: str = ""  # fingerprint of the settings sources are read with (incremental)
+
+    def __post_init__(self) -> None:
+        if self.state is None:
+            self.state = BuildState(self.project.translations_dir)  # nothing recorded
 
     @property
     def facts(self) -> Facts:
@@ -151,6 +159,7 @@ def prepare(
     the job needs at least one (translate, publish, run).
     """
     from pipeline.mt.batch import EXECUTORS
+    from pipeline.steps.state import reading_fingerprint
 
     if project.executor not in EXECUTORS:
         raise UserError(f"--executor {project.executor}: expected {' or '.join(EXECUTORS)}")
@@ -161,6 +170,8 @@ def prepare(
     expanded = split_large_sources(sources, project.encoding)
     report = RunReport(documents=len(expanded), languages=list(languages))
     job = Job(project, expanded, languages, progress, report, fail_fast)
+    job.state = BuildState.read(project.translations_dir)
+    job.reading = reading_fingerprint(project)
     progress.start("Reading", len(expanded))
     for source in expanded:
         with job.document(source, "source"):
@@ -188,7 +199,11 @@ def _checked_languages(project: Project, languages: Sequence[str]) -> tuple[Proj
 
 
 def _read(job: Job, source: Source) -> None:
-    """Check one source: its name, its bytes, its language (UserError: skip it)."""
+    """Check one source: its name, its bytes, its language (UserError: skip it).
+
+    A transcript the build state records as unchanged and read with the same
+    settings is not read again: its language is the recorded one.
+    """
     from pipeline.steps.languages import decide
 
     check_name(source)
@@ -196,15 +211,22 @@ def _read(job: Job, source: Source) -> None:
         f"{alias}: a link to {source.path}; filed once, as {source.name!r}"
         for alias in source.aliases
     ]
-    if source.family in job.source_languages:
-        job.load(source)  # a later part of a large file: its language is the file's
+    family = source.family
+    if family in job.source_languages:
+        if family not in job.unchanged_sources:
+            job.load(source)  # a later part of a large file: its language is the file's
         return
-    document = load_document(source, job.project, job.project.source_language)
-    language = decide(job.project, source, document, job.report.notes)
-    job.source_languages[source.family] = language
+    known = job.state.source_language(family, source.path, job.reading)
+    if known is not None:
+        job.unchanged_sources.add(family)
+        job.source_languages[family] = known
+    else:
+        document = load_document(source, job.project, job.project.source_language)
+        job.source_languages[family] = decide(job.project, source, document, job.report.notes)
     if not job.targets(source) and job.languages:
         job.report.notes.append(
-            f"{source.path}: written in {language}, the only target language; nothing to do"
+            f"{source.path}: written in {job.language_of(source)}, the only target language; "
+            "nothing to do"
         )
 
 

@@ -60,16 +60,16 @@ def sync(job: Job, memory: TranslationMemory) -> int:
     """Bring the memory up to date with every catalog of the project; return how many
     were read (unchanged ones, by size and modification time, are not)."""
     from pipeline.memory import catalog_is_current, sync_catalog
-    from pipeline.steps.status import discover_catalogs
+    from pipeline.steps.attic import memory_catalogs
 
     read = 0
-    for name, language, path in discover_catalogs(job.project):
+    for filed_as, name, language, path in memory_catalogs(job.project):  # the attic's too
         try:
             stat = path.stat()
         except OSError:
             continue
         fingerprint = f"{stat.st_size}:{stat.st_mtime_ns}"
-        if catalog_is_current(memory, f"{name}.po", language, fingerprint):
+        if catalog_is_current(memory, f"{filed_as}.po", language, fingerprint):
             continue
         try:
             loaded = catalog.load_catalog(path, language)
@@ -80,7 +80,7 @@ def sync(job: Job, memory: TranslationMemory) -> int:
         source_language = loaded.po.metadata.get("X-Source-Language") or "en"
         facts = job.facts.catalog(name, source_language, language)
         entries = list(reviewed_entries(loaded.po, facts))
-        sync_catalog(memory, f"{name}.po", source_language, language, entries, fingerprint)
+        sync_catalog(memory, f"{filed_as}.po", source_language, language, entries, fingerprint)
         read += 1
     return read
 
@@ -233,6 +233,7 @@ def _inconsistent(project: Project, languages: Sequence[str]) -> Iterator[Findin
 def _finding(project: Project, item: Inconsistency) -> Finding:
     """One warning per sentence, placed at its first variant's first place."""
     from pipeline.qa import Finding
+    from pipeline.steps.attic import catalog_file
 
     shown = "; ".join(
         f"«{variant.target}» ({', '.join(variant.origins[:3])})" for variant in item.variants
@@ -240,7 +241,7 @@ def _finding(project: Project, item: Inconsistency) -> Finding:
     first = item.variants[0].origins[0] if item.variants[0].origins else ""
     catalog_name, _, line = first.rpartition(":")
     document = catalog_name.removesuffix(".po")
-    path = project.catalog_path(item.target_language, document)
+    path = catalog_file(project, item.target_language, document)
     return Finding(
         document,
         item.target_language,

@@ -21,7 +21,9 @@ from pipeline.mt.confidence import confidence
 from pipeline.steps.facts import CatalogFacts
 from pipeline.steps.job import Job, segment_document
 from pipeline.text.document import (
+    Block,
     Document,
+    Segment,
     Status,
     TermMark,
     TranslatedBlock,
@@ -42,16 +44,18 @@ def translated_document(
     po: polib.POFile | None,
     facts: CatalogFacts,
     glossary: Glossary | None = None,
+    segmented: list[tuple[Block, list[Segment]]] | None = None,
 ) -> TranslatedDocument:
     """Pair each sentence with its published text (see :func:`published_text`), the
-    machine translation's confidence, and the glossary terms of both sides."""
+    machine translation's confidence, and the glossary terms of both sides.
+    ``segmented``: the document's blocks and sentences when already known."""
     entries = (
         {e.msgid: e for e in po if not e.obsolete and e.msgctxt is None and not e.msgid_plural}
         if po is not None
         else {}
     )
     blocks = []
-    for block, segments in segment_document(document):
+    for block, segments in segmented if segmented is not None else segment_document(document):
         translated = []
         for index, segment in enumerate(segments):
             end = segments[index + 1].start if index + 1 < len(segments) else len(block.text)
@@ -167,7 +171,8 @@ def finish_publishing(
     job: Job, manifest: PublishedManifest | None, options: PublishOptions
 ) -> None:
     """After the documents: outputs of vanished parts removed, the manifest closed, the
-    indexes written (when anything was published), and what the user should know."""
+    indexes written (when anything was published, or they are out of date: a page or a
+    transcript deleted), and what the user should know."""
     from pipeline import publish as writers
 
     report = job.report
@@ -183,7 +188,11 @@ def finish_publishing(
             f"{total} sentence{'s' if total > 1 else ''} published in the source language "
             f"(no translation of any kind yet): {shown}"
         )
-    if report.published or options.only_reviewed:
+    if (
+        report.published
+        or options.only_reviewed
+        or (report.unchanged and writers.index_out_of_date(job.project.output_dir))
+    ):
         writers.write_index(job.project.output_dir, options=options, notes=report.notes)
 
 
@@ -192,6 +201,8 @@ def _remove_stale_part_outputs(manifest: PublishedManifest, job: Job) -> None:
     longer cut) leave the output directory and the index."""
     files = itertools.groupby(job.sources, key=lambda s: (s.family, s.path))
     for (family, path), group in files:
+        if family in job.report.unchanged_files:
+            continue  # not built: cut as when it was last built
         manifest.remove_stale_parts(family, {s.name for s in group}, job.languages, path)
 
 

@@ -67,6 +67,19 @@ class MemoryCounts:
 
 
 @dataclass
+class DocumentCounts:
+    """What a run did to one transcript (all its parts), per target language."""
+
+    machine: dict[str, int] = field(default_factory=dict)  # entries machine-translated
+    memory: dict[str, int] = field(default_factory=dict)  # entries filled from the memory
+    files_written: int = 0  # catalogs and published files written
+
+    def add(self, counter: dict[str, int], language: str, count: int) -> None:
+        if count:
+            counter[language] = counter.get(language, 0) + count
+
+
+@dataclass
 class RunReport:
     """What ``extract``, ``translate``, ``publish`` or ``run`` did.
 
@@ -75,6 +88,9 @@ class RunReport:
     """
 
     documents: int = 0  # documents (or parts of large files) the job covered
+    unchanged: int = 0  # of which left alone: nothing they depend on changed
+    unchanged_files: set[str] = field(default_factory=set)  # their names (files, not parts)
+    by_document: dict[str, DocumentCounts] = field(default_factory=dict)  # by file name
     languages: list[str] = field(default_factory=list)  # the target languages, checked
     written: set[str] = field(default_factory=set)  # POT/PO files written
     translated: dict[str, int] = field(default_factory=dict)  # language -> machine-translated
@@ -123,6 +139,7 @@ class RunReport:
         from_cache = sum(counts["from_cache"] for counts in per_language.values())
         return {
             "documents": self.documents,
+            "unchanged": self.unchanged,
             "segments": translated + from_cache,
             "translated": translated,
             "from_cache": from_cache,

@@ -63,9 +63,10 @@ def find_sources(
             project, sources=dataclasses.replace(project.sources, include=(include,))
         )
     by_real: dict[Path, Source] = {}
+    roots = [os.path.realpath(root) for root in project.sources.roots]
     for found in select_sources(project, paths):
         real = found.path.resolve()
-        named = _real_name(project, real) or found.name
+        named = _real_name(roots, real) or found.name
         source = by_real.get(real) or Source(real if named != found.name else found.path, named)
         if named != found.name:  # a link, whichever of it and its file comes first
             source = dataclasses.replace(source, aliases=(*source.aliases, found.path))
@@ -75,11 +76,12 @@ def find_sources(
     return list(by_real.values())
 
 
-def _real_name(project: Project, real: Path) -> str | None:
-    """The name of the file a link points to, when it lies under a source root."""
-    for root in project.sources.roots:
-        root = Path(os.path.abspath(root)).resolve()
-        if real == root or root in real.parents:
+def _real_name(roots: list[str], real: Path) -> str | None:
+    """The name of the file a link points to, when it lies under a source root
+    (``roots``: their real paths)."""
+    text = str(real)
+    for root in roots:
+        if text == root or text.startswith(root.rstrip(os.sep) + os.sep):
             return real.relative_to(root).with_suffix("").as_posix()
     return None
 

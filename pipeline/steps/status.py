@@ -73,14 +73,17 @@ def discover_catalogs(
     project: Project, languages: Sequence[str] = ()
 ) -> list[tuple[str, str, Path]]:
     """(document, language, path) of every PO file under the translations directory
-    (none when it does not exist yet; UserError when it is a file)."""
+    (none when it does not exist yet; UserError when it is a file). Hidden directories
+    (the attic of :mod:`pipeline.steps.attic`) hold no language."""
     root = project.translations_dir
     found: list[tuple[str, str, Path]] = []
     if root.exists() and not root.is_dir():
         raise UserError(f"--translations-dir {root}: is a file, expected a directory")
     if not root.is_dir():
         return found
-    for lang_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name != "templates"):
+    for lang_dir in sorted(
+        p for p in root.iterdir() if p.is_dir() and p.name != "templates" and p.name[0] != "."
+    ):
         if languages and lang_dir.name not in languages:
             continue
         for po_path in sorted(lang_dir.rglob("*.po")):

@@ -30,7 +30,16 @@ from pipeline.text.reading import (
     open_transcript,
 )
 
-__all__ = ["PART_BYTES", "Part", "part_bytes", "part_glob", "part_name", "plan_parts", "read_part"]
+__all__ = [
+    "PART_BYTES",
+    "Part",
+    "part_bytes",
+    "part_family",
+    "part_glob",
+    "part_name",
+    "plan_parts",
+    "read_part",
+]
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,15 @@ def part_glob(file_name: str) -> str:
     same pattern works for :mod:`glob`/:mod:`pathlib` and SQLite's ``GLOB``."""
     return glob.escape(file_name) + ".part-[0-9][0-9][0-9][0-9]"
 
+
+def part_family(name: str) -> str | None:
+    """The file name a :func:`part_name` belongs to (``speech.part-0001`` → ``speech``),
+    or None for a name that is not shaped like a part."""
+    found = _PART_NAME.fullmatch(name)
+    return found[1] if found else None
+
+
+_PART_NAME = re.compile(r"(.+)\.part-[0-9]{4}", re.DOTALL)
 
 PART_BYTES = 1 << 20  # a part holds at least this much text ...
 PART_MAX_FACTOR = 4  # ... and ends at the first paragraph after PART_MAX_FACTOR times it
