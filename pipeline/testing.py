@@ -32,6 +32,10 @@ CTranslate2's default ``max_decoding_length`` of 256 truncates longer outputs.
 The sub-layers that do nothing still hold random weights (their output
 projections tiny), so a "base" model costs what a real transformer-base Argos
 model costs: no weight is all-zero and CTranslate2 cannot alias them away.
+
+The module is longer than most (about 600 lines) because the weights of each
+sub-layer, the tokenizer and the package's files only make sense together: split,
+each part would have to explain the others' conventions.
 """
 
 from __future__ import annotations

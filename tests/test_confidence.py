@@ -156,6 +156,7 @@ def test_low_confidence_threshold_marks_the_lowest_share() -> None:
     assert low_confidence_threshold(values, share=0.25) == 0.3  # floor(2.75) = 2 values
     assert low_confidence_threshold(values, share=0.3) == 0.5
     assert low_confidence_threshold([None]) is None
+    assert low_confidence_threshold([0.8, 0.8, 0.8], share=0.1) is None  # nothing stands out
 
 
 # -- the MT cache ---------------------------------------------------------------------

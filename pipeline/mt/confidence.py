@@ -95,11 +95,15 @@ def low_confidence_threshold(values: Iterable[float | None], share: float = 0.1)
     """The confidence at or below which the least confident ``share`` of values lie.
 
     For marking "the lowest 10 % of a document": mark a sentence when its
-    confidence is ``<=`` the result. None when no value is known. At least one
-    sentence is marked when any confidence is known.
+    confidence is ``<=`` the result. None when no value is known, or when the
+    least confident are as confident as the most (all equal: nothing stands out, and
+    marking every sentence would say nothing). Otherwise at least one sentence is
+    marked.
     """
     known = sorted(v for v in values if v is not None)
     if not known:
         return None
     count = max(1, math.floor(len(known) * share))
+    if known[count - 1] >= known[-1]:
+        return None
     return known[count - 1]
