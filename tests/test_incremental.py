@@ -340,3 +340,26 @@ def test_json_lists_each_documents_result(archive: Path) -> None:
     changed = results[Path(TRANSCRIPTS[0]).stem]
     assert changed["machine"] == {"fr": 2} and changed["files_written"] >= 3
     assert summary["errors"][0]["document"] == "broken"
+
+
+def test_a_listed_glossary_leaves_unchanged_documents_alone_until_its_terms_change(
+    archive: Path,
+) -> None:
+    """Syncing an unchanged glossary rewrites nothing a document depends on; a new term
+    builds every document again, with its term comments."""
+    run_cli("init", "--to", "fr", check=True)
+    shutil.copy(DATA / "glossaries" / "terms.en-fr.csv", archive / "terms.csv")
+    toml = archive / "pipeline.toml"
+    toml.write_text(
+        toml.read_text("utf-8").replace("files = []", 'files = ["terms.csv"]', 1), "utf-8"
+    )
+    for expected in (0, 4):
+        result = run_cli("run", "--quiet", "--json")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["unchanged"] == expected
+    with (archive / "terms.csv").open("a", encoding="utf-8") as stream:
+        stream.write("defence ministers,fr,ministres de la Défense,\n")
+    result = run_cli("run", "--quiet", "--json")
+    assert json.loads(result.stdout)["unchanged"] == 0
+    po = polib.pofile(str(archive / "translations/fr/nato-2021-02-18-defence-ministers.po"))
+    assert any("ministres de la Défense" in entry.comment for entry in po)

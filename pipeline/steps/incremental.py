@@ -85,11 +85,12 @@ def _label_stamps(language: str) -> list:
     return [(str(path), stamp(path)) for path in catalog_files(language)]
 
 
-def _glossary_stamp(project: Project) -> list:
+def _glossary_fingerprint(project: Project) -> str:
+    """The terms the project's glossary holds (their hash), for the steps that use them."""
     from pipeline.steps.terms import database
+    from pipeline.terms import terms_fingerprint
 
-    path = database(project)
-    return [stamp(path), stamp(f"{path}-wal")]
+    return terms_fingerprint(database(project))
 
 
 def stages(
@@ -104,7 +105,7 @@ def stages(
     from pipeline.steps.publish import shows_terms
 
     project = job.project
-    glossary = _glossary_stamp(project)
+    glossary = _glossary_fingerprint(project)
     by_pair: dict[Pair, dict[str, str]] = {}
     for pair in job.pairs():
         steps = {"extract": fingerprint(tool_fingerprint(), glossary)}

@@ -27,6 +27,7 @@ from pipeline.terms.store import (
     import_glossary,
     list_terms,
     sync_glossaries,
+    terms_fingerprint,
     terms_path,
 )
 
@@ -43,6 +44,7 @@ __all__ = [
     "import_glossary",
     "list_terms",
     "sync_glossaries",
+    "terms_fingerprint",
     "terms_path",
     "update_term_comment",
 ]

@@ -83,6 +83,27 @@ def _connect(db_path: Path) -> Iterator[sqlite3.Connection]:
         yield db
 
 
+def terms_fingerprint(db_path: Path) -> str:
+    """A hash of every term in the database ("" when there is none): what a step that
+    shows or checks terms depends on. The file's own time is no guide: every connection
+    may checkpoint its write-ahead log into it."""
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        return ""
+    digest = hashlib.blake2b(digest_size=16)
+    with closing(sqlite3.connect(db_path, timeout=60)) as db:
+        try:
+            rows = db.execute(
+                "SELECT source_language, language, source, targets, note, keep FROM terms "
+                "ORDER BY source_language, language, source"
+            )
+            for row in rows:
+                digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
+        except sqlite3.Error as error:
+            return f"unreadable: {error}"  # the step that reads the terms will say so
+    return digest.hexdigest()
+
+
 def read_glossary(
     path: Path, source_language: str = "en", default_language: str | None = None
 ) -> tuple[list[Term], str, int]:
