@@ -69,3 +69,16 @@ def entry_start_lines(path: Path) -> dict[str, int]:
         if line.startswith('msgid "'):
             starts[line[len('msgid "') : -1]] = block_start
     return starts
+
+
+def confirm(po_path: Path, translations: dict[str, str], *, rewrap: bool = False) -> None:
+    """A translator confirms these translations (msgid -> msgstr, fuzzy off), as a PO
+    editor would; ``rewrap``: then msgcat rewraps the file, as gettext's tools leave it."""
+    po = polib.pofile(str(po_path))
+    for msgid, msgstr in translations.items():
+        found = po.find(msgid)
+        found.msgstr = msgstr
+        found.flags = [flag for flag in found.flags if flag != "fuzzy"]
+    po.save()
+    if rewrap:
+        subprocess.run(["msgcat", str(po_path), "-o", str(po_path)], check=True)

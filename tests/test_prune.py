@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polib
 from conftest import run_cli
+from po_files import confirm
 
 GOOD = "Good afternoon."
 THANKS = "Thank you very much."
@@ -34,17 +35,6 @@ ATTIC = Path("translations/.attic/fr")
 def _write(path: str, text: str) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(text, encoding="utf-8")
-
-
-def _review(po_path: Path, translations: dict[str, str]) -> None:
-    """Confirm entries as a translator does in Poedit (fuzzy off), then msgcat rewraps."""
-    po = polib.pofile(str(po_path))
-    for msgid, msgstr in translations.items():
-        entry = po.find(msgid)
-        entry.msgstr = msgstr
-        entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
-    po.save()
-    subprocess.run(["msgcat", str(po_path), "-o", str(po_path)], check=True)
 
 
 def _po(path: Path) -> polib.POFile:
@@ -81,7 +71,7 @@ def _project(workdir: Path) -> None:
     _write("gone.txt", SPEECH.replace("fragile", "strong"))
     _write("sub/old.txt", OTHER)
     run_cli("run", "--quiet", check=True)
-    _review(Path("translations/fr/gone.po"), {GOOD: "Bonjour."})
+    confirm(Path("translations/fr/gone.po"), {GOOD: "Bonjour."}, rewrap=True)
     Path("gone.txt").unlink()
     Path("sub/old.txt").unlink()
 
@@ -170,7 +160,11 @@ def test_a_renamed_transcript_gets_its_reviews_back_after_pruning(
     run_cli("init", "--to", "fr", check=True)
     _write("speech.txt", SPEECH)
     run_cli("run", "--quiet", check=True)
-    _review(Path("translations/fr/speech.po"), {GOOD: "Bonjour.", THANKS: "Merci beaucoup."})
+    confirm(
+        Path("translations/fr/speech.po"),
+        {GOOD: "Bonjour.", THANKS: "Merci beaucoup."},
+        rewrap=True,
+    )
     Path("speech.txt").rename("renamed.txt")
     run_cli("run", "--quiet", check=True)
     run_cli("prune", "--yes", check=True)
@@ -196,7 +190,7 @@ def test_reviews_made_after_the_last_run_reach_the_memory_from_the_attic(
     run_cli("init", "--to", "fr", check=True)
     _write("speech.txt", SPEECH)
     run_cli("run", "--quiet", check=True)
-    _review(Path("translations/fr/speech.po"), {GOOD: "Bonjour."})
+    confirm(Path("translations/fr/speech.po"), {GOOD: "Bonjour."}, rewrap=True)
     Path("speech.txt").rename("renamed.txt")
     run_cli("prune", "--yes", check=True)
     assert not list(Path("output").rglob("speech.*"))
