@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -69,6 +70,20 @@ def entry_start_lines(path: Path) -> dict[str, int]:
         if line.startswith('msgid "'):
             starts[line[len('msgid "') : -1]] = block_start
     return starts
+
+
+def msgfmt_check(path: Path) -> None:
+    """Assert that ``msgfmt -c`` accepts the catalog at ``path`` (its complaints if not)."""
+    result = subprocess.run(
+        ["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def checked_po(path: Path) -> polib.POFile:
+    """The catalog at ``path``, read with polib once ``msgfmt -c`` has accepted it."""
+    msgfmt_check(path)
+    return polib.pofile(str(path))
 
 
 def confirm(po_path: Path, translations: dict[str, str], *, rewrap: bool = False) -> None:

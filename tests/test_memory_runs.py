@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import polib
 from conftest import DATA, run_cli
-from po_files import confirm
+from po_files import checked_po, confirm
 
 from pipeline.testing import word_by_word
 
@@ -34,9 +33,7 @@ OTHER = (
 
 
 def _po(name: str) -> polib.POFile:
-    path = Path("translations/fr") / f"{name}.po"
-    subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True)
-    return polib.pofile(str(path))
+    return checked_po(Path("translations/fr") / f"{name}.po")
 
 
 def _write(name: str, text: str) -> None:
