@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -69,3 +70,30 @@ def entry_start_lines(path: Path) -> dict[str, int]:
         if line.startswith('msgid "'):
             starts[line[len('msgid "') : -1]] = block_start
     return starts
+
+
+def msgfmt_check(path: Path) -> None:
+    """Assert that ``msgfmt -c`` accepts the catalog at ``path`` (its complaints if not)."""
+    result = subprocess.run(
+        ["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def checked_po(path: Path) -> polib.POFile:
+    """The catalog at ``path``, read with polib once ``msgfmt -c`` has accepted it."""
+    msgfmt_check(path)
+    return polib.pofile(str(path))
+
+
+def confirm(po_path: Path, translations: dict[str, str], *, rewrap: bool = False) -> None:
+    """A translator confirms these translations (msgid -> msgstr, fuzzy off), as a PO
+    editor would; ``rewrap``: then msgcat rewraps the file, as gettext's tools leave it."""
+    po = polib.pofile(str(po_path))
+    for msgid, msgstr in translations.items():
+        found = po.find(msgid)
+        found.msgstr = msgstr
+        found.flags = [flag for flag in found.flags if flag != "fuzzy"]
+    po.save()
+    if rewrap:
+        subprocess.run(["msgcat", str(po_path), "-o", str(po_path)], check=True)

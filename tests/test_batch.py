@@ -20,6 +20,7 @@ from pathlib import Path
 import polib
 import pytest
 from conftest import run_cli
+from po_files import msgfmt_check
 
 from pipeline.testing import word_by_word
 
@@ -67,17 +68,13 @@ def _summary(stderr: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def _msgfmt_ok(path: Path) -> None:
-    subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True, capture_output=True)
-
-
 def _assert_complete(po_dir: Path, expected_files: int) -> set[str]:
     """Every PO file is valid and every entry holds the model's translation; return msgids."""
     paths = sorted(po_dir.glob("*.po"))
     assert len(paths) == expected_files
     msgids: set[str] = set()
     for path in paths:
-        _msgfmt_ok(path)
+        msgfmt_check(path)
         for entry in polib.pofile(str(path)):
             assert entry.msgstr == word_by_word(entry.msgid), (path, entry.msgid)
             assert "fuzzy" in entry.flags

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from po_files import msgfmt_check
 
 from pipeline.errors import UserError
 from pipeline.gettext import catalog, merge, provenance, states, template
@@ -205,13 +206,6 @@ _HEADER = (
 )
 
 
-def _msgfmt_check(path: Path) -> None:
-    result = subprocess.run(
-        ["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-
-
 def test_ascii_and_template_charsets_are_read_as_msgfmt_reads_them(tmp_path: Path) -> None:
     path = tmp_path / "fr.po"
     for charset in ("ASCII", "US-ASCII", "CHARSET"):
@@ -232,7 +226,7 @@ def test_non_ascii_text_in_an_ascii_catalog_is_saved_as_utf8(tmp_path: Path) -> 
     loaded.po[0].msgstr = "Été."
     catalog.save_catalog(loaded.po, path, loaded.fingerprint)
     assert "charset=UTF-8" in path.read_text(encoding="utf-8")
-    _msgfmt_check(path)
+    msgfmt_check(path)
 
 
 def test_nul_in_a_msgstr_names_file_and_line(tmp_path: Path) -> None:
@@ -254,7 +248,7 @@ def test_hand_made_catalog_without_header_gets_a_complete_one(tmp_path: Path) ->
     for field in ("Content-Type", "Language", "Plural-Forms", "Language-Team", "MIME-Version"):
         assert again.metadata.get(field), field
     assert again.metadata["Language"] == "fr" and again[0].msgstr == "Un."
-    _msgfmt_check(path)
+    msgfmt_check(path)
 
 
 @pytest.mark.parametrize(

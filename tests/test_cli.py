@@ -13,12 +13,9 @@ from pathlib import Path
 import polib
 import pytest
 from conftest import DATA, run_cli
+from po_files import msgfmt_check
 
 from pipeline.testing import word_by_word
-
-
-def _msgfmt_ok(path: Path) -> None:
-    subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True, capture_output=True)
 
 
 def _all_files(root: Path) -> dict[str, bytes]:
@@ -33,8 +30,8 @@ def test_run_seed_end_to_end(workdir: Path, model_store: Path) -> None:
 
     pot = workdir / "translations" / "templates" / "transcript.pot"
     po_path = workdir / "translations" / "fr" / "transcript.po"
-    _msgfmt_ok(pot)
-    _msgfmt_ok(po_path)
+    msgfmt_check(pot)
+    msgfmt_check(po_path)
     po = polib.pofile(str(po_path))
     assert po.metadata["Language"] == "fr"
     assert len(po) > 30
@@ -164,7 +161,7 @@ def test_whole_corpus_runs(workdir: Path, model_store: Path, tmp_path: Path) -> 
     pos = sorted((workdir / "translations" / "fr").glob("*.po"))
     assert len(pos) == 4
     for po_path in pos:
-        _msgfmt_ok(po_path)
+        msgfmt_check(po_path)
 
 
 def test_usage_error_is_one_line(workdir: Path) -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import polib
 from conftest import DATA, run_cli
+from po_files import checked_po, confirm
 
 from pipeline.testing import word_by_word
 
@@ -32,21 +32,8 @@ OTHER = (
 )
 
 
-def _review(po_path: Path, translations: dict[str, str]) -> None:
-    """Confirm entries as a translator does in Poedit (fuzzy off), then msgcat rewraps."""
-    po = polib.pofile(str(po_path))
-    for msgid, msgstr in translations.items():
-        entry = po.find(msgid)
-        entry.msgstr = msgstr
-        entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
-    po.save()
-    subprocess.run(["msgcat", str(po_path), "-o", str(po_path)], check=True)
-
-
 def _po(name: str) -> polib.POFile:
-    path = Path("translations/fr") / f"{name}.po"
-    subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True)
-    return polib.pofile(str(path))
+    return checked_po(Path("translations/fr") / f"{name}.po")
 
 
 def _write(name: str, text: str) -> None:
@@ -58,7 +45,7 @@ def test_a_review_is_reused_in_another_document_and_propagates(
 ) -> None:
     _write("speech", SPEECH)
     run_cli("run", "speech.txt", "--to", "fr", "--quiet", check=True)
-    _review(Path("translations/fr/speech.po"), {GOOD: "Bonjour à tous."})
+    confirm(Path("translations/fr/speech.po"), {GOOD: "Bonjour à tous."}, rewrap=True)
 
     # A new document with the same sentence: filled from the memory, not fuzzy.
     _write("other", OTHER)
@@ -75,15 +62,15 @@ def test_a_review_is_reused_in_another_document_and_propagates(
 
     # A later review propagates to the other document's machine translation …
     assert _po("other").find(THANKS).msgstr == word_by_word(THANKS)  # machine, for now
-    _review(Path("translations/fr/speech.po"), {THANKS: "Merci beaucoup."})
+    confirm(Path("translations/fr/speech.po"), {THANKS: "Merci beaucoup."}, rewrap=True)
     result = run_cli("run", "speech.txt", "other.txt", "--to", "fr")
     assert result.returncode == 0, result.stderr
     assert "1 machine translation was replaced by a reviewed translation" in result.stderr
     assert _po("other").find(THANKS).msgstr == "Merci beaucoup."
 
     # … but never over a person's text.
-    _review(Path("translations/fr/other.po"), {THANKS: "Merci infiniment."})
-    _review(Path("translations/fr/speech.po"), {THANKS: "Grand merci."})
+    confirm(Path("translations/fr/other.po"), {THANKS: "Merci infiniment."}, rewrap=True)
+    confirm(Path("translations/fr/speech.po"), {THANKS: "Grand merci."}, rewrap=True)
     run_cli("run", "speech.txt", "other.txt", "--to", "fr", "--quiet", check=True)
     assert _po("other").find(THANKS).msgstr == "Merci infiniment."
     status = {
@@ -97,7 +84,11 @@ def test_fuzzy_memory_match_and_exact_matches_marked_fuzzy(
 ) -> None:
     _write("speech", SPEECH)
     run_cli("run", "speech.txt", "--to", "fr", "--quiet", check=True)
-    _review(Path("translations/fr/speech.po"), {THANKS: "Merci beaucoup.", GOOD: "Bonjour."})
+    confirm(
+        Path("translations/fr/speech.po"),
+        {THANKS: "Merci beaucoup.", GOOD: "Bonjour."},
+        rewrap=True,
+    )
     _write("other", OTHER.replace(THANKS, "Thank you very much indeed."))
     run_cli("run", "other.txt", "--to", "fr", "--memory-exact", "fuzzy", "--quiet", check=True)
     po = _po("other")
@@ -117,7 +108,7 @@ def test_fuzzy_memory_match_and_exact_matches_marked_fuzzy(
 def test_no_memory_switch(workdir: Path, model_store: Path) -> None:
     _write("speech", SPEECH)
     run_cli("run", "speech.txt", "--to", "fr", "--quiet", check=True)
-    _review(Path("translations/fr/speech.po"), {GOOD: "Bonjour à tous."})
+    confirm(Path("translations/fr/speech.po"), {GOOD: "Bonjour à tous."}, rewrap=True)
     _write("other", OTHER)
     run_cli("run", "other.txt", "--to", "fr", "--no-memory", "--quiet", check=True)
     assert _po("other").find(GOOD).msgstr == word_by_word(GOOD)
@@ -126,7 +117,11 @@ def test_no_memory_switch(workdir: Path, model_store: Path) -> None:
 def test_a_renamed_document_gets_its_reviews_back(workdir: Path, model_store: Path) -> None:
     _write("speech", SPEECH)
     run_cli("run", "speech.txt", "--to", "fr", "--quiet", check=True)
-    _review(Path("translations/fr/speech.po"), {GOOD: "Bonjour.", THANKS: "Merci beaucoup."})
+    confirm(
+        Path("translations/fr/speech.po"),
+        {GOOD: "Bonjour.", THANKS: "Merci beaucoup."},
+        rewrap=True,
+    )
     Path("speech.txt").rename("renamed.txt")
     result = run_cli("run", "renamed.txt", "--to", "fr")
     assert result.returncode == 0, result.stderr
@@ -175,8 +170,8 @@ def test_consistency_warning_lists_every_variant(workdir: Path, model_store: Pat
     _write("speech", SPEECH)
     _write("other", OTHER)
     run_cli("run", "speech.txt", "other.txt", "--to", "fr", "--quiet", check=True)
-    _review(Path("translations/fr/speech.po"), {GOOD: "Bonjour."})
-    _review(Path("translations/fr/other.po"), {GOOD: "Bon après-midi."})
+    confirm(Path("translations/fr/speech.po"), {GOOD: "Bonjour."}, rewrap=True)
+    confirm(Path("translations/fr/other.po"), {GOOD: "Bon après-midi."}, rewrap=True)
     result = run_cli("check", "--check", "consistency")
     assert result.returncode == 0, result.stderr  # a warning does not fail the gate
     line = next(ln for ln in result.stdout.splitlines() if "[consistency]" in ln)
@@ -188,7 +183,7 @@ def test_a_damaged_memory_loses_no_review_and_is_rebuilt(
 ) -> None:
     _write("speech", SPEECH)
     run_cli("run", "speech.txt", "--to", "fr", "--quiet", check=True)
-    _review(Path("translations/fr/speech.po"), {GOOD: "Bonjour à tous."})
+    confirm(Path("translations/fr/speech.po"), {GOOD: "Bonjour à tous."}, rewrap=True)
     run_cli("run", "speech.txt", "--to", "fr", "--quiet", check=True)
     reviewed = Path("translations/fr/speech.po").read_bytes()
     Path("translations/memory.sqlite3").write_bytes(b"garbage" * 1000)

@@ -16,6 +16,7 @@ from pathlib import Path
 import polib
 import pytest
 from conftest import run_cli
+from po_files import msgfmt_check
 
 from pipeline.gettext import merge, states
 from pipeline.gettext.po_format import format_po, write_po
@@ -37,13 +38,6 @@ APPLES = (
     'msgid "%d apple"\nmsgid_plural "%d apples"\n'
     'msgstr[0] "%d jabłko"\nmsgstr[1] "%d jabłka"\nmsgstr[2] "%d jabłek"\n'
 )
-
-
-def _msgfmt_check(path: Path) -> None:
-    result = subprocess.run(
-        ["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
 
 
 def _po(text: str) -> polib.POFile:
@@ -79,12 +73,12 @@ def test_hand_added_plural_and_context_entries_survive_extract(workdir: Path) ->
     # a translator appends a plural entry and a context entry for an existing msgid
     context = f'msgctxt "menu"\nmsgid "{plain.msgid}"\nmsgstr "Tłumaczenie w menu"\n'
     path.write_text(path.read_text(encoding="utf-8") + f"\n{APPLES}\n{context}", encoding="utf-8")
-    _msgfmt_check(path)
+    msgfmt_check(path)
     before = json.loads(run_cli("status", "--to", "pl", "--json", check=True).stdout)[0]
 
     run_cli("extract", "transcript.txt", "--to", "pl", check=True)
 
-    _msgfmt_check(path)
+    msgfmt_check(path)
     entries = _by_key(polib.pofile(str(path), wrapwidth=79))
     apples = entries[None, "%d apple", True]
     assert apples.msgid_plural == "%d apples"

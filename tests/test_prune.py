@@ -12,12 +12,11 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
 import zipfile
 from pathlib import Path
 
-import polib
 from conftest import run_cli
+from po_files import checked_po, confirm
 
 GOOD = "Good afternoon."
 THANKS = "Thank you very much."
@@ -34,22 +33,6 @@ ATTIC = Path("translations/.attic/fr")
 def _write(path: str, text: str) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(text, encoding="utf-8")
-
-
-def _review(po_path: Path, translations: dict[str, str]) -> None:
-    """Confirm entries as a translator does in Poedit (fuzzy off), then msgcat rewraps."""
-    po = polib.pofile(str(po_path))
-    for msgid, msgstr in translations.items():
-        entry = po.find(msgid)
-        entry.msgstr = msgstr
-        entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
-    po.save()
-    subprocess.run(["msgcat", str(po_path), "-o", str(po_path)], check=True)
-
-
-def _po(path: Path) -> polib.POFile:
-    subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True)
-    return polib.pofile(str(path))
 
 
 def _tree(root: Path) -> dict[str, int]:
@@ -81,7 +64,7 @@ def _project(workdir: Path) -> None:
     _write("gone.txt", SPEECH.replace("fragile", "strong"))
     _write("sub/old.txt", OTHER)
     run_cli("run", "--quiet", check=True)
-    _review(Path("translations/fr/gone.po"), {GOOD: "Bonjour."})
+    confirm(Path("translations/fr/gone.po"), {GOOD: "Bonjour."}, rewrap=True)
     Path("gone.txt").unlink()
     Path("sub/old.txt").unlink()
 
@@ -140,7 +123,7 @@ def test_prune_lists_then_moves_reviewed_catalogs_and_removes_generated_files(
         "attic, 11 files deleted"
     )
     assert (ATTIC / "gone.po").read_bytes() == reviewed
-    assert _po(ATTIC / "gone.po").find(GOOD).msgstr == "Bonjour."
+    assert checked_po(ATTIC / "gone.po").find(GOOD).msgstr == "Bonjour."
     left = set(_tree(workdir))
     removed = {path for path in before if "gone." in path or "old." in path}
     assert len(removed) == 12 and not removed & left
@@ -170,20 +153,24 @@ def test_a_renamed_transcript_gets_its_reviews_back_after_pruning(
     run_cli("init", "--to", "fr", check=True)
     _write("speech.txt", SPEECH)
     run_cli("run", "--quiet", check=True)
-    _review(Path("translations/fr/speech.po"), {GOOD: "Bonjour.", THANKS: "Merci beaucoup."})
+    confirm(
+        Path("translations/fr/speech.po"),
+        {GOOD: "Bonjour.", THANKS: "Merci beaucoup."},
+        rewrap=True,
+    )
     Path("speech.txt").rename("renamed.txt")
     run_cli("run", "--quiet", check=True)
     run_cli("prune", "--yes", check=True)
     assert (ATTIC / "speech.po").is_file() and not Path("translations/fr/speech.po").exists()
     run_cli("run", "--quiet", check=True)
-    assert _po(Path("translations/fr/renamed.po")).find(GOOD).msgstr == "Bonjour."
+    assert checked_po(Path("translations/fr/renamed.po")).find(GOOD).msgstr == "Bonjour."
 
     run_cli("memory", "rebuild", check=True)  # from the PO files: the attic's too
     Path("translations/fr/renamed.po").unlink()
     result = run_cli("run")
     assert result.returncode == 0, result.stderr
     assert "back from the memory in context" in result.stderr
-    po = _po(Path("translations/fr/renamed.po"))
+    po = checked_po(Path("translations/fr/renamed.po"))
     assert po.find(GOOD).msgstr == "Bonjour." and po.find(THANKS).msgstr == "Merci beaucoup."
     assert "in-context exact match, .attic/speech.po:" in po.find(GOOD).comment
 
@@ -196,13 +183,13 @@ def test_reviews_made_after_the_last_run_reach_the_memory_from_the_attic(
     run_cli("init", "--to", "fr", check=True)
     _write("speech.txt", SPEECH)
     run_cli("run", "--quiet", check=True)
-    _review(Path("translations/fr/speech.po"), {GOOD: "Bonjour."})
+    confirm(Path("translations/fr/speech.po"), {GOOD: "Bonjour."}, rewrap=True)
     Path("speech.txt").rename("renamed.txt")
     run_cli("prune", "--yes", check=True)
     assert not list(Path("output").rglob("speech.*"))
     assert sorted(_indexed()) == ["transcript"]
     run_cli("run", "--quiet", check=True)
-    assert _po(Path("translations/fr/renamed.po")).find(GOOD).msgstr == "Bonjour."
+    assert checked_po(Path("translations/fr/renamed.po")).find(GOOD).msgstr == "Bonjour."
     assert sorted(_indexed()) == ["renamed", "transcript"]
 
 

@@ -2,11 +2,12 @@
 
 Chromium is driven through its command line only: ``--screenshot`` for the
 artefacts a person looks at, and ``--dump-dom`` on a probe page that shows the
-published page, unchanged, in an iframe of the wanted size and writes the
-layout facts (column boxes, whether the transcript's ``<script>`` ran, the
-French metadata) into its own DOM as JSON. Screenshots and the print PDF are
-kept in ``test-artifacts/`` (ignored by git). Where Chromium is not installed
-the tests skip with the reason.
+published pages, unchanged, in iframes of the wanted size, runs a scenario
+against them and writes what it saw (here: column boxes, whether the
+transcript's ``<script>`` ran, the French metadata) into its own DOM as JSON:
+``probe``, which the other browser tests use too. Screenshots and the print PDF
+are kept in ``test-artifacts/`` (ignored by git). Where Chromium is not
+installed the tests skip with the reason.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_publish_samples import HOSTILE_SOURCE, seed_translation
@@ -29,35 +31,15 @@ PHONE = (390, 844)
 
 PROBE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"></head><body style="margin:0">
-<iframe id="page" style="border:0;width:%(width)dpx;height:%(height)dpx" srcdoc="%(page)s"></iframe>
+%(frames)s
 <script>
 window.addEventListener("load", function () {
-  var win = document.getElementById("page").contentWindow, doc = win.document;
-  function box(el) {
-    var r = el.getBoundingClientRect();
-    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width};
-  }
-  var row = doc.querySelector(".rows .row.first:not(.heading)");
-  var hostile = Array.prototype.filter.call(
-    doc.querySelectorAll(".rows .col.src .seg"),
-    function (s) { return s.textContent.indexOf("__pwned") >= 0; })[0];
-  var seg = row.querySelector(".col.src .seg");
-  seg.dispatchEvent(new win.MouseEvent("mouseover", {bubbles: true}));
-  var twin = row.querySelector('.col.tgt [data-seg="' + seg.getAttribute("data-seg") + '"]');
-  var out = {
-    src: box(row.querySelector(".col.src")),
-    tgt: box(row.querySelector(".col.tgt")),
-    viewport: win.innerWidth,
-    scrollWidth: doc.documentElement.scrollWidth,
-    pwned: typeof win.__pwned,
-    scripts: doc.scripts.length,
-    hostile: hostile ? hostile.textContent : null,
-    targetMeta: doc.querySelector(".head-row .col.tgt .meta").textContent,
-    twinHighlighted: twin.classList.contains("hl"),
-    twinBackground: win.getComputedStyle(twin).backgroundColor,
-    otherBackground: win.getComputedStyle(row.nextElementSibling.querySelector(".seg"))
-      .backgroundColor
-  };
+  var frames = Array.prototype.map.call(document.querySelectorAll("iframe"), function (f) {
+    return {win: f.contentWindow, doc: f.contentWindow.document};
+  });
+  var out;
+  try { out = (function (frames) { %(scenario)s })(frames); }
+  catch (e) { out = {error: String(e)}; }
   var pre = document.createElement("pre");
   pre.id = "measure";
   pre.textContent = JSON.stringify(out);
@@ -65,6 +47,35 @@ window.addEventListener("load", function () {
 });
 </script>
 </body></html>
+"""
+
+LAYOUT_SCENARIO = """
+var win = frames[0].win, doc = frames[0].doc;
+function box(el) {
+  var r = el.getBoundingClientRect();
+  return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width};
+}
+var row = doc.querySelector(".rows .row.first:not(.heading)");
+var hostile = Array.prototype.filter.call(
+  doc.querySelectorAll(".rows .col.src .seg"),
+  function (s) { return s.textContent.indexOf("__pwned") >= 0; })[0];
+var seg = row.querySelector(".col.src .seg");
+seg.dispatchEvent(new win.MouseEvent("mouseover", {bubbles: true}));
+var twin = row.querySelector('.col.tgt [data-seg="' + seg.getAttribute("data-seg") + '"]');
+return {
+  src: box(row.querySelector(".col.src")),
+  tgt: box(row.querySelector(".col.tgt")),
+  viewport: win.innerWidth,
+  scrollWidth: doc.documentElement.scrollWidth,
+  pwned: typeof win.__pwned,
+  scripts: doc.scripts.length,
+  hostile: hostile ? hostile.textContent : null,
+  targetMeta: doc.querySelector(".head-row .col.tgt .meta").textContent,
+  twinHighlighted: twin.classList.contains("hl"),
+  twinBackground: win.getComputedStyle(twin).backgroundColor,
+  otherBackground: win.getComputedStyle(row.nextElementSibling.querySelector(".seg"))
+    .backgroundColor
+};
 """
 
 
@@ -110,24 +121,44 @@ def page(tmp_path_factory) -> Path:
     return files[0].path
 
 
-def measure(page: Path, size: tuple[int, int], tmp_path: Path) -> dict:
-    """Layout facts of ``page`` shown in a ``size`` frame (Chromium's window has a minimum width).
+def probe(
+    pages: list[Path],
+    size: tuple[int, int],
+    scenario: str,
+    tmp_path: Path,
+    *flags: str,
+    sandbox: bool = False,
+) -> Any:
+    """Run ``scenario`` (a JS function body over ``frames``) on ``pages`` shown at ``size``
+    and return what it returns; ``sandbox`` blocks the pages' own scripts (the probe can
+    still read them).
 
-    The page is loaded unchanged as the ``srcdoc`` of an iframe of exactly that
-    size; the probe page around it measures it once everything has loaded.
+    Each page is loaded unchanged as the ``srcdoc`` of an iframe of exactly that size
+    (Chromium's window has a minimum width); the probe page around them runs the
+    scenario once everything has loaded.
     """
-    probe = tmp_path / f"probe-{size[0]}.html"
-    text = PROBE % {
-        "width": size[0],
-        "height": size[1],
-        "page": html.escape(page.read_text("utf-8"), quote=True),
-    }
-    probe.write_text(text, "utf-8")
-    window = (size[0] + 200, size[1] + 100)
-    dom = run_chromium(tmp_path / f"profile-{size[0]}", window, "--dump-dom", probe.as_uri())
+    attributes = ' sandbox="allow-same-origin"' if sandbox else ""
+    frames = "\n".join(
+        f'<iframe{attributes} style="border:0;width:{size[0]}px;height:{size[1]}px" '
+        f'srcdoc="{html.escape(page.read_text("utf-8"), quote=True)}"></iframe>'
+        for page in pages
+    )
+    path = tmp_path / f"probe-{len(list(tmp_path.glob('probe-*')))}.html"
+    path.write_text(PROBE % {"frames": frames, "scenario": scenario}, "utf-8")
+    window = (size[0] + 200, size[1] * len(pages) + 100)
+    dom = run_chromium(
+        tmp_path / f"profile-{path.stem}", window, *flags, "--dump-dom", path.as_uri()
+    )
     found = re.search(r'<pre id="measure">(.*?)</pre>', dom, re.S)
     assert found, dom[-2000:]
-    return json.loads(html.unescape(found.group(1)))
+    facts = json.loads(html.unescape(found.group(1)))
+    assert "error" not in facts, facts
+    return facts
+
+
+def measure(page: Path, size: tuple[int, int], tmp_path: Path) -> dict:
+    """Layout facts of the bilingual ``page`` shown in a ``size`` frame."""
+    return probe([page], size, LAYOUT_SCENARIO, tmp_path)
 
 
 def screenshot(page: Path, size: tuple[int, int], name: str, tmp_path: Path) -> Path:

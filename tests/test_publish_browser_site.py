@@ -12,13 +12,10 @@ to ``test-artifacts/``.
 
 from __future__ import annotations
 
-import html
-import json
-import re
 from pathlib import Path
 
 import pytest
-from test_publish_browser import ARTIFACTS, DESKTOP, PHONE, run_chromium, screenshot
+from test_publish_browser import ARTIFACTS, DESKTOP, PHONE, probe, run_chromium, screenshot
 from test_publish_index import headerless
 from test_publish_samples import seed_translation, titled_translation
 from test_publish_styles import reviewed_translation
@@ -43,55 +40,6 @@ TOUCH = "--blink-settings=" + ",".join(
         "availablePointerTypes=2",
     ]
 )
-
-PROBE = """<!DOCTYPE html>
-<html><head><meta charset="utf-8"></head><body style="margin:0">
-%(frames)s
-<script>
-window.addEventListener("load", function () {
-  var frames = Array.prototype.map.call(document.querySelectorAll("iframe"), function (f) {
-    return {win: f.contentWindow, doc: f.contentWindow.document};
-  });
-  var out;
-  try { out = (function (frames) { %(scenario)s })(frames); }
-  catch (e) { out = {error: String(e)}; }
-  var pre = document.createElement("pre");
-  pre.id = "measure";
-  pre.textContent = JSON.stringify(out);
-  document.body.appendChild(pre);
-});
-</script>
-</body></html>
-"""
-
-
-def probe(
-    pages: list[Path],
-    size: tuple[int, int],
-    scenario: str,
-    tmp_path: Path,
-    *flags: str,
-    sandbox: bool = False,
-):
-    """Run ``scenario`` (a JS function body over ``frames``) on ``pages`` shown at ``size``;
-    ``sandbox`` blocks the pages' own scripts (the probe can still read them)."""
-    attributes = ' sandbox="allow-same-origin"' if sandbox else ""
-    frames = "\n".join(
-        f'<iframe{attributes} style="border:0;width:{size[0]}px;height:{size[1]}px" '
-        f'srcdoc="{html.escape(page.read_text("utf-8"), quote=True)}"></iframe>'
-        for page in pages
-    )
-    path = tmp_path / f"probe-{len(list(tmp_path.glob('probe-*')))}.html"
-    path.write_text(PROBE % {"frames": frames, "scenario": scenario}, "utf-8")
-    window = (size[0] + 200, size[1] * len(pages) + 100)
-    dom = run_chromium(
-        tmp_path / f"profile-{path.stem}", window, *flags, "--dump-dom", path.as_uri()
-    )
-    found = re.search(r'<pre id="measure">(.*?)</pre>', dom, re.S)
-    assert found, dom[-2000:]
-    facts = json.loads(html.unescape(found.group(1)))
-    assert "error" not in facts, facts
-    return facts
 
 
 @pytest.fixture(scope="module")

@@ -9,48 +9,35 @@ is kept in ``test-artifacts/``.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from test_publish_browser import ARTIFACTS, DESKTOP, chromium, run_chromium
+from test_publish_browser import DESKTOP, chromium, probe, screenshot
 
 from pipeline.mt.confidence import low_confidence_threshold
 
 SAMPLE = Path(__file__).parent / "data" / "glossaries" / "terms.en-fr.csv"
 
-PROBE = """<!DOCTYPE html>
-<html><head><meta charset="utf-8"></head><body style="margin:0">
-<iframe id="page" style="border:0;width:1280px;height:900px" srcdoc="%(page)s"></iframe>
-<script>
-window.addEventListener("load", function () {
-  var win = document.getElementById("page").contentWindow, doc = win.document;
-  var terms = Array.prototype.map.call(doc.querySelectorAll("abbr.term[title]"), function (a) {
-    return {side: a.closest(".col").classList.contains("src") ? "src" : "tgt",
-            text: a.textContent, title: a.title, tabIndex: a.tabIndex};
-  });
-  var target = doc.querySelector(".rows .col.tgt abbr.term[title]");
-  target.focus();
-  var focused = doc.activeElement === target;
-  var tooltip = win.getComputedStyle(target, "::after").content;
-  var segs = Array.prototype.map.call(doc.querySelectorAll(".col.tgt .seg.mt"), function (s) {
-    var n = s.getAttribute("data-seg");
-    var twin = doc.querySelector('.col.src [data-seg="' + n + '"]');
-    return {seg: n, lc: s.classList.contains("lc"), source: twin.textContent,
-            wavy: win.getComputedStyle(s).textDecorationStyle};
-  });
-  var out = {terms: terms, focused: focused, tooltip: tooltip, title: target.title, segs: segs};
-  var pre = document.createElement("pre");
-  pre.id = "measure";
-  pre.textContent = JSON.stringify(out);
-  document.body.appendChild(pre);
+TERMS_SCENARIO = """
+var win = frames[0].win, doc = frames[0].doc;
+var terms = Array.prototype.map.call(doc.querySelectorAll("abbr.term[title]"), function (a) {
+  return {side: a.closest(".col").classList.contains("src") ? "src" : "tgt",
+          text: a.textContent, title: a.title, tabIndex: a.tabIndex};
 });
-</script>
-</body></html>
+var target = doc.querySelector(".rows .col.tgt abbr.term[title]");
+target.focus();
+var focused = doc.activeElement === target;
+var tooltip = win.getComputedStyle(target, "::after").content;
+var segs = Array.prototype.map.call(doc.querySelectorAll(".col.tgt .seg.mt"), function (s) {
+  var n = s.getAttribute("data-seg");
+  var twin = doc.querySelector('.col.src [data-seg="' + n + '"]');
+  return {seg: n, lc: s.classList.contains("lc"), source: twin.textContent,
+          wavy: win.getComputedStyle(s).textDecorationStyle};
+});
+return {terms: terms, focused: focused, tooltip: tooltip, title: target.title, segs: segs};
 """
 
 
@@ -64,12 +51,7 @@ def published(workdir: Path, unsure_model_store: Path) -> Path:
 
 
 def test_terms_and_least_confident_sentences_in_chromium(published: Path, tmp_path: Path):
-    probe = tmp_path / "probe.html"
-    probe.write_text(PROBE % {"page": html.escape(published.read_text("utf-8"), quote=True)})
-    dom = run_chromium(tmp_path / "profile", (1480, 1000), "--dump-dom", probe.as_uri())
-    found = re.search(r'<pre id="measure">(.*?)</pre>', dom, re.S)
-    assert found, dom[-2000:]
-    facts = json.loads(html.unescape(found.group(1)))
+    facts = probe([published], DESKTOP, TERMS_SCENARIO, tmp_path)
 
     terms = {(t["side"], t["text"], t["title"]) for t in facts["terms"]}
     assert ("src", "NATO", "NATO → OTAN") in terms and ("tgt", "OTAN", "NATO → OTAN") in terms
@@ -91,7 +73,4 @@ def test_terms_and_least_confident_sentences_in_chromium(published: Path, tmp_pa
     assert all(s["wavy"] == "wavy" for s in segs if s["lc"])
     assert all(s["wavy"] == "dotted" for s in segs if not s["lc"])
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "publish-bilingual-terms.png"
-    run_chromium(tmp_path / "shot", DESKTOP, f"--screenshot={shot}", published.as_uri())
-    assert shot.stat().st_size > 10_000
+    screenshot(published, DESKTOP, "publish-bilingual-terms.png", tmp_path)

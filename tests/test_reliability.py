@@ -16,6 +16,7 @@ from pathlib import Path
 import polib
 import pytest
 from conftest import run_cli
+from po_files import msgfmt_check
 
 from pipeline import api
 from pipeline.errors import UserError
@@ -23,10 +24,6 @@ from pipeline.gettext import states
 from pipeline.testing import word_by_word
 
 PO = Path("translations/fr/transcript.po")
-
-
-def _msgfmt_ok(path: Path) -> None:
-    subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True, capture_output=True)
 
 
 def _review_some(po_path: Path, count: int = 5) -> dict[str, str]:
@@ -139,7 +136,7 @@ def test_killed_runs_never_leave_broken_or_lossy_po_files(workdir: Path, model_s
             kills += 1
         proc.wait()
         po = polib.pofile(str(PO))  # parseable: old or new version, never half
-        _msgfmt_ok(PO)
+        msgfmt_check(PO)
         texts = {e.msgid: e.msgstr for e in po} | {e.msgid: e.msgstr for e in po.obsolete_entries()}
         for msgid, msgstr in reviewed.items():
             assert texts.get(msgid) == msgstr, f"round {round_number}: lost {msgid!r}"
@@ -181,7 +178,7 @@ def test_megabyte_line_and_unicode_oddities(workdir: Path, model_store: Path) ->
     result = run_cli("run", "odd.txt", "--to", "fr", "--quiet")
     assert result.returncode == 0, result.stderr
     po_path = Path("translations/fr/odd.po")
-    _msgfmt_ok(po_path)
+    msgfmt_check(po_path)
     msgids = [e.msgid for e in polib.pofile(str(po_path))]
     assert "Cafe\u0301 au lait costs 3.5 euros." in msgids
     assert "Il a dit\u00a0: \u00ab\u00a0oui\u00a0\u00bb." in msgids  # NBSP kept as written
@@ -195,7 +192,7 @@ def test_path_with_spaces_and_non_ascii(workdir: Path, model_store: Path) -> Non
     result = run_cli("run", str(folder / "Déclaration finale.txt"), "--to", "fr", "--quiet")
     assert result.returncode == 0, result.stderr
     po_path = Path("translations/fr/mes discours/Déclaration finale.po")
-    _msgfmt_ok(po_path)
+    msgfmt_check(po_path)
     assert "\u2068mes discours/Déclaration finale.txt\u2069:1" in po_path.read_text("utf-8")
     assert Path("output/fr/mes discours/Déclaration finale.txt").exists()
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import polib
 import pytest
 from conftest import run_cli
+from po_files import msgfmt_check
 
 from pipeline.testing import word_by_word
 
@@ -28,10 +29,6 @@ def _files(root: Path) -> list[str]:
         for p in root.rglob("*")
         if p.is_file() and ".pipeline.lock" not in p.name
     )
-
-
-def _msgfmt_ok(path: Path) -> None:
-    subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True, capture_output=True)
 
 
 # -- names a catalog cannot hold -------------------------------------------------------------
@@ -61,7 +58,7 @@ def test_a_name_no_catalog_can_hold_skips_that_document_only(
     catalogs = sorted(Path("translations").rglob("*.po*"))
     assert [p.name for p in catalogs] == ["transcript.po", "transcript.pot"]
     for path in catalogs:
-        _msgfmt_ok(path)
+        msgfmt_check(path)
     assert 'data-document="transcript"' in Path("output/index.html").read_text("utf-8")
     alone = run_cli("run", name, "--to", "fr")
     assert alone.returncode == 2 and message in alone.stderr

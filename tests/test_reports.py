@@ -4,7 +4,6 @@ cache, and the HTML page in real Chromium at 1280 and 390 px (screenshots kept i
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
@@ -165,35 +164,24 @@ def test_every_label_the_page_uses_is_listed():
 
 # -- in Chromium ------------------------------------------------------------------
 
-PROBE = """<!DOCTYPE html>
-<html><head><meta charset="utf-8"></head><body style="margin:0">
-<iframe id="page" style="border:0;width:%(width)dpx;height:%(height)dpx" srcdoc="%(page)s"></iframe>
-<script>
-window.addEventListener("load", function () {
-  var win = document.getElementById("page").contentWindow, doc = win.document;
-  var charts = Array.prototype.map.call(doc.querySelectorAll("figure"), function (f) {
-    var svg = f.querySelector("svg"), r = svg.getBoundingClientRect();
-    var rects = svg.querySelectorAll("rect.c-bar");
-    var bars = Array.prototype.filter.call(rects, function (b) {
-      var box = b.getBoundingClientRect();
-      return box.width > 0 && box.height > 0 && win.getComputedStyle(b).fill !== "none";
-    });
-    var labels = Array.prototype.map.call(svg.querySelectorAll("text"), function (t) {
-      var box = t.getBoundingClientRect();
-      return box.left >= r.left - 1 && box.right <= r.right + 1;
-    });
-    return {id: f.id, width: r.width, height: r.height, left: r.left, right: r.right,
-            rects: rects.length, bars: bars.length, textInside: labels.every(Boolean)};
+CHARTS_SCENARIO = """
+var win = frames[0].win, doc = frames[0].doc;
+var charts = Array.prototype.map.call(doc.querySelectorAll("figure"), function (f) {
+  var svg = f.querySelector("svg"), r = svg.getBoundingClientRect();
+  var rects = svg.querySelectorAll("rect.c-bar");
+  var bars = Array.prototype.filter.call(rects, function (b) {
+    var box = b.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && win.getComputedStyle(b).fill !== "none";
   });
-  var out = {viewport: win.innerWidth, scrollWidth: doc.documentElement.scrollWidth,
-             charts: charts, title: doc.querySelector("h1").textContent};
-  var pre = document.createElement("pre");
-  pre.id = "measure";
-  pre.textContent = JSON.stringify(out);
-  document.body.appendChild(pre);
+  var labels = Array.prototype.map.call(svg.querySelectorAll("text"), function (t) {
+    var box = t.getBoundingClientRect();
+    return box.left >= r.left - 1 && box.right <= r.right + 1;
+  });
+  return {id: f.id, width: r.width, height: r.height, left: r.left, right: r.right,
+          rects: rects.length, bars: bars.length, textInside: labels.every(Boolean)};
 });
-</script>
-</body></html>
+return {viewport: win.innerWidth, scrollWidth: doc.documentElement.scrollWidth,
+        charts: charts, title: doc.querySelector("h1").textContent};
 """
 
 
@@ -215,17 +203,10 @@ def report_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ReviewR
 
 @pytest.mark.parametrize(("size", "name"), [((1280, 900), "desktop"), ((390, 844), "phone")])
 def test_report_charts_render_in_chromium(report_page, tmp_path: Path, size, name):
-    from test_publish_browser import ARTIFACTS, run_chromium
+    from test_publish_browser import probe, screenshot
 
     report_page, report = report_page
-    probe = tmp_path / "probe.html"
-    page = html.escape(report_page.read_text("utf-8"), quote=True)
-    probe.write_text(PROBE % {"width": size[0], "height": size[1], "page": page}, "utf-8")
-    window = (size[0] + 200, size[1] + 100)
-    dom = run_chromium(tmp_path / "profile", window, "--dump-dom", probe.as_uri())
-    found = re.search(r'<pre id="measure">(.*?)</pre>', dom, re.S)
-    assert found, dom[-2000:]
-    facts = json.loads(html.unescape(found.group(1)))
+    facts = probe([report_page], size, CHARTS_SCENARIO, tmp_path)
     assert facts["viewport"] == size[0]
     assert facts["scrollWidth"] <= facts["viewport"], "page wider than the screen"
     charts = {c["id"]: c for c in facts["charts"]}
@@ -240,7 +221,4 @@ def test_report_charts_render_in_chromium(report_page, tmp_path: Path, size, nam
     assert charts["accepted-per-document"]["rects"] == len(documents) == 6  # 3 docs x 2 languages
     assert charts["accepted-per-document"]["bars"] == sum(g.unchanged > 0 for g in documents) >= 4
     assert charts["chrf-per-model"]["rects"] == charts["chrf-per-model"]["bars"] == 3
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / f"review-report-{name}.png"
-    run_chromium(tmp_path / "shot", (size[0], 2400), f"--screenshot={shot}", report_page.as_uri())
-    assert shot.stat().st_size > 10_000
+    screenshot(report_page, (size[0], 2400), f"review-report-{name}.png", tmp_path)

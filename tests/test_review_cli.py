@@ -14,19 +14,10 @@ from pathlib import Path
 import polib
 import pytest
 from conftest import run_cli
+from po_files import confirm
 from sacrebleu.metrics import CHRF, TER
 
 PO = Path("translations/fr/transcript.po")
-
-
-def review(translations: dict[str, str]) -> None:
-    """A translator confirms these translations (fuzzy off), as a PO editor would."""
-    po = polib.pofile(str(PO))
-    for msgid, msgstr in translations.items():
-        entry = po.find(msgid)
-        entry.msgstr = msgstr
-        entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
-    po.save()
 
 
 def queue(*args: str) -> dict:
@@ -60,7 +51,7 @@ def test_queue_lists_machine_translations_least_confident_first(
     assert len(text.stdout.splitlines()) == 2
     assert f"2 of {len(entries)} unreviewed machine translations" in text.stderr
 
-    review({first["msgid"]: first["msgstr"]})  # accepted as it is: no longer in the queue
+    confirm(PO, {first["msgid"]: first["msgstr"]})  # accepted as it is: no longer in the queue
     after = queue()
     assert after["total"] == len(entries) - 1
     assert [item["msgid"] for item in after["entries"]] == [i["msgid"] for i in entries[1:]]
@@ -72,7 +63,7 @@ def test_report_gives_known_numbers_on_a_crafted_review(workdir: Path, model_sto
     chosen = [e for e in po if "fuzzy" in e.flags and e.comment.startswith("paragraph")][:4]
     machine = [e.msgstr for e in chosen]
     reviewed = [*machine[:3], machine[3] + " Voilà."]  # 7 characters added
-    review({e.msgid: text for e, text in zip(chosen, reviewed, strict=True)})
+    confirm(PO, {e.msgid: text for e, text in zip(chosen, reviewed, strict=True)})
 
     data = json.loads(run_cli("report", "--json", check=True).stdout)
     overall = data["groups"][0]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polib
 from conftest import run_cli
+from po_files import confirm
 
 GLOSSARIES = Path(__file__).parent / "data" / "glossaries"
 SAMPLE = GLOSSARIES / "terms.en-fr.csv"
@@ -160,16 +161,6 @@ def test_a_project_without_glossary_creates_no_terms_database(
 # -- check --------------------------------------------------------------------------
 
 
-def review(translations: dict[str, str]) -> None:
-    """A translator writes these translations and confirms them (fuzzy off)."""
-    po = polib.pofile(str(PO))
-    for msgid, msgstr in translations.items():
-        entry = po.find(msgid)
-        entry.msgstr = msgstr
-        entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
-    po.save()
-
-
 def term_findings() -> set[tuple[str, str]]:
     """(check, msgid) of the glossary findings on reviewed entries."""
     result = run_cli(
@@ -188,14 +179,15 @@ def test_check_flags_incorrect_french_and_passes_correct_french(
     run_cli("terms", "import", "glossary.csv", check=True)
     run_cli("run", "transcript.txt", "--to", "fr", "--quiet", check=True)
 
-    review({ALLIES: ALLIES_FR, RESOLUTE: RESOLUTE_FR})  # "Alliés": an inflected form
+    confirm(PO, {ALLIES: ALLIES_FR, RESOLUTE: RESOLUTE_FR})  # "Alliés": an inflected form
     assert term_findings() == set()
 
-    review(
+    confirm(
+        PO,
         {
             ALLIES: ALLIES_FR.replace("les Alliés de l'OTAN", "les alliés de l'Otan"),
             RESOLUTE: RESOLUTE_FR.replace("mission Resolute Support", "mission Soutien résolu"),
-        }
+        },
     )
     assert term_findings() == {
         ("terminology", "NATO"),
