@@ -1,8 +1,9 @@
 """SQLite files the tool can rebuild: opened safely, damage set aside, failures in one line.
 
-The machine-translation cache (``translations/mt-cache.sqlite3``) and the record
-of published files (``output/.published.sqlite3``) hold nothing a person wrote:
-the model translates again, the next publish records again. So a damaged one —
+The machine-translation cache (``translations/mt-cache.sqlite3``), the fill
+record (``translations/provenance.sqlite3``) and the record of published files
+(``output/.published.sqlite3``) hold nothing a person wrote: the model
+translates again, the next run records again. So a damaged one —
 overwritten with garbage, truncated, another program's database — must never
 stop every later run with a traceback: it is renamed ``<name>.broken`` (with its
 ``-wal`` and ``-shm`` files, kept for inspection), an empty one is created in
