@@ -145,7 +145,7 @@ class _Writer:
         elif self.view.marks and status is Status.SOURCE:
             run.font.italic = True
             run.font.color.rgb = RGBColor(*_MUTED)
-        page = self.view.source if side == "source" else self.view.target
+        page = self.view.side(side)
         if page.dir == "rtl":
             run.font.rtl = True
         if side == "source":
