@@ -1,8 +1,9 @@
 """SQLite files the tool can rebuild: opened safely, damage set aside, failures in one line.
 
-The machine-translation cache (``translations/mt-cache.sqlite3``) and the record
-of published files (``output/.published.sqlite3``) hold nothing a person wrote:
-the model translates again, the next publish records again. So a damaged one —
+The machine-translation cache (``translations/mt-cache.sqlite3``), the fill
+record (``translations/provenance.sqlite3``) and the record of published files
+(``output/.published.sqlite3``) hold nothing a person wrote: the model
+translates again, the next run records again. So a damaged one —
 overwritten with garbage, truncated, another program's database — must never
 stop every later run with a traceback: it is renamed ``<name>.broken`` (with its
 ``-wal`` and ``-shm`` files, kept for inspection), an empty one is created in
@@ -12,6 +13,9 @@ Failures that are not damage — a full disk (``SQLITE_FULL``), a read-only file
 or directory, a directory where the file should be, an I/O error, a lock held
 too long — are the user's to fix and become one :class:`~pipeline.errors.UserError`
 naming the file (:func:`sqlite_errors`); the file is left as it is.
+
+:func:`write_transaction` is the one ``BEGIN IMMEDIATE`` … ``COMMIT`` block of
+every SQLite file the tool writes (these, the translation memory, the terms).
 """
 
 from __future__ import annotations
@@ -132,6 +136,21 @@ def sqlite_errors(path: Path, doing: str) -> Iterator[None]:
         if not is_environment_failure(error):
             raise
         raise _user_error(Path(path), f"cannot {doing}", error) from None
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``: one writer at a time, and all of the block's
+    changes or none of them. Any exception rolls back (unless SQLite already ended the
+    transaction itself, as it does after some errors) and goes on."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 def _user_error(path: Path, doing: str, error: sqlite3.Error) -> UserError:

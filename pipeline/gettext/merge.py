@@ -316,9 +316,3 @@ class FuzzyMatcher:
         )
         found = index.best_many([e.msgid for e in entries], [e.msgctxt for e in entries])
         return [None if i is None else self._candidates[i] for i in found]
-
-    def best(self, msgid: str, msgctxt: str | None = None) -> polib.POEntry | None:
-        """The candidate most similar to ``msgid``, if at least FUZZY_THRESHOLD similar."""
-        import polib
-
-        return self.best_many([polib.POEntry(msgid=msgid, msgctxt=msgctxt)])[0]

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.errors import UserError
+from pipeline.dbfile import open_rebuildable, sqlite_errors
 from pipeline.gettext.states import (
     MACHINE_PREFIX,
     MEMORY_PREFIX,
@@ -100,22 +100,14 @@ class FillStore:
 
     One writer (the run holding the project lock); WAL, so ``status`` and
     ``check`` read while a run works. A damaged file is set aside and rebuilt
-    empty, with a note: it only sharpens states, it holds no one's work.
+    empty, with a note (:func:`pipeline.dbfile.open_rebuildable`): it only
+    sharpens states, it holds no one's work.
     """
 
     def __init__(self, translations_dir: Path) -> None:
         self.path = Path(translations_dir) / FILL_FILE
-        self.notes: list[str] = []
-        self._db = self._open()
-
-    def _open(self) -> sqlite3.Connection:
-        try:
-            return _connect(self.path)
-        except sqlite3.DatabaseError:
-            broken = self.path.with_name(self.path.name + ".broken")
-            self.path.replace(broken)
-            self.notes.append(f"{self.path}: damaged; moved to {broken.name} and started afresh")
-            return _connect(self.path)
+        self._db, note = open_rebuildable(self.path, _prepare, "fill record")
+        self.notes = [note] if note else []  # for the run's report
 
     @staticmethod
     def key(language: str, document: str, msgctxt: str | None, msgid: str) -> bytes:
@@ -134,11 +126,8 @@ class FillStore:
             (key, _digest(fill.text), fill.origin.value, fill.label, fill.score)
             for key, fill in fills
         ]
-        try:
-            with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO fills VALUES (?,?,?,?,?)", rows)
-        except sqlite3.OperationalError as error:
-            raise UserError(f"{self.path}: cannot record provenance ({error})") from None
+        with sqlite_errors(self.path, "record provenance"), self._db:
+            self._db.executemany("INSERT OR REPLACE INTO fills VALUES (?,?,?,?,?)", rows)
 
     def close(self) -> None:
         self._db.close()
@@ -150,18 +139,12 @@ class FillStore:
         self.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=60)
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute(_SCHEMA)
-        db.execute("SELECT count(*) FROM fills LIMIT 1").fetchone()
-    except sqlite3.DatabaseError:
-        db.close()
-        raise
-    return db
+def _prepare(db: sqlite3.Connection) -> None:
+    """WAL, the table, and a read that fails on a damaged file or another program's."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute(_SCHEMA)
+    db.execute("SELECT count(*) FROM fills LIMIT 1").fetchone()
 
 
 # ---------------------------------------------------------------------------

@@ -48,13 +48,15 @@ from enum import Enum
 from typing import NamedTuple
 
 from pipeline.errors import UserError
+from pipeline.gettext.states import MEMORY_PREFIX
 from pipeline.memory.store import TranslationMemory, guarded
 from pipeline.memory.text import index_words, neighbour_hash, sentence_key
 
 DEFAULT_MIN_SCORE = 75
 MAX_INDEX_WORDS = 6  # rarest words of a query whose index entries are read
 MAX_CANDIDATES = 100  # memory sentences scored per query, at most
-COMMENT_PREFIX = "translation memory: "
+#: Our extracted-comment line for a memory match: gettext.states reads entries by it.
+COMMENT_PREFIX = MEMORY_PREFIX
 
 
 class MatchKind(str, Enum):

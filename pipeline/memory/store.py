@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, ParamSpec, TypeVar
 
+from pipeline.dbfile import write_transaction
 from pipeline.errors import UserError
 from pipeline.memory.text import index_words, key_hash, neighbour_hash, sentence_key
 
@@ -110,16 +111,13 @@ class TranslationMemory:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction: all of the block's changes, or none of them."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-            self._flush_word_counts()
-            self.db.execute("COMMIT")
-        except BaseException:
-            self._word_counts.clear()
-            if self.db.in_transaction:  # SQLite ends it itself after some errors
-                self.db.execute("ROLLBACK")
-            raise
+        with write_transaction(self.db):
+            try:
+                yield
+                self._flush_word_counts()
+            except BaseException:
+                self._word_counts.clear()
+                raise
 
     # -- files -------------------------------------------------------------
 

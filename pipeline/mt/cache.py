@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.dbfile import open_rebuildable, sqlite_errors
+from pipeline.dbfile import open_rebuildable, sqlite_errors, write_transaction
 from pipeline.errors import UserError
 from pipeline.mt.engine import ScoredTranslation
 from pipeline.text.ingest import for_matching
@@ -129,18 +129,13 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
         return
     if version > SCHEMA_VERSION:
         raise UserError(f"{path}: written by a newer version of the tool")
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(db):
         db.execute(_SCHEMA)
         columns = {row[1] for row in db.execute("PRAGMA table_info(translations)")}
         if "score" not in columns:
             db.execute("ALTER TABLE translations ADD COLUMN score REAL")
         db.execute(_BY_SOURCE_INDEX)  # for KnownTranslations' lookups by sentence
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
 
 
 class KnownTranslations:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import UserError
+from pipeline.mt.engine import StreamingTranslator
 
 if TYPE_CHECKING:
     from pipeline.mt.engine import EngineOptions, Route, ScoredTranslation
@@ -67,7 +68,7 @@ def _import_ray() -> Any:
     return ray
 
 
-class RayEngine:
+class RayEngine(StreamingTranslator):
     """Translates along a route with Ray actors; same streaming interface as RouteEngine.
 
     ``workers`` actors (default: one per Ray node) each get ``cpus_per_worker``
@@ -112,13 +113,6 @@ class RayEngine:
     def workers(self) -> int:
         return len(self._actors)
 
-    def translate_stream(
-        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> Iterator[tuple[int, str]]:
-        """Yield ``(index, translation)`` as each batch comes back from an actor."""
-        for index, scored in self.translate_scored_stream(sentences, progress):
-            yield index, scored.text
-
     def translate_scored_stream(
         self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> Iterator[tuple[int, ScoredTranslation]]:
@@ -146,11 +140,6 @@ class RayEngine:
             yield from zip(batch, translations, strict=True)
             if progress:
                 progress(len(batch))
-
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        """Translate sentences, results in input order."""
-        done = dict(self.translate_stream(sentences))
-        return [done[i] for i in range(len(sentences))]
 
     def _get(self, ref: Any) -> list[ScoredTranslation]:
         """The task's result; an error on a worker becomes one clear UserError line."""

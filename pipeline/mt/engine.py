@@ -110,9 +110,7 @@ class EngineOptions:
         if self.device not in DEVICES:
             raise UserError(f"--device {self.device}: expected {' or '.join(DEVICES)}")
         if not 0 <= self.threads <= MAX_THREADS:
-            raise UserError(
-                f"--threads {self.threads}: expected 0 (all cores) to {MAX_THREADS}"
-            )
+            raise UserError(f"--threads {self.threads}: expected 0 (all cores) to {MAX_THREADS}")
 
     def effective_batch_tokens(self) -> int:
         """The batch size in tokens: explicit, else from the environment, else by device."""
@@ -146,7 +144,45 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-class Engine:
+class StreamingTranslator:
+    """What an engine offers besides its own :meth:`translate_scored_stream`: the same
+    as plain text, and whole lists in input order. Base of :class:`Engine`,
+    :class:`RouteEngine` and :class:`pipeline.mt.distributed.RayEngine`."""
+
+    def translate_scored_stream(
+        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> Iterator[tuple[int, ScoredTranslation]]:
+        """Yield ``(index, ScoredTranslation)`` as each sentence is finished;
+        ``progress(n)`` is called as n more are done."""
+        raise NotImplementedError
+
+    def translate_stream(
+        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> Iterator[tuple[int, str]]:
+        """Yield ``(index, translation)`` as each sentence is finished.
+
+        Streaming lets the caller commit results to its cache as batches finish,
+        so an interrupted run resumes where it stopped.
+        """
+        for index, scored in self.translate_scored_stream(sentences, progress):
+            yield index, scored.text
+
+    def translate_scored(
+        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[ScoredTranslation]:
+        """Each sentence's translation with its score, in input order."""
+        results = dict(self.translate_scored_stream(sentences, progress))
+        return [results[i] for i in range(len(sentences))]
+
+    def translate(
+        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[str]:
+        """Translate sentences, results in input order; ``progress(n)`` is called as n
+        more are done."""
+        return [t.text for t in self.translate_scored(sentences, progress)]
+
+
+class Engine(StreamingTranslator):
     """One loaded model for one language pair."""
 
     def __init__(self, model: InstalledModel, options: EngineOptions | None = None) -> None:
@@ -178,34 +214,11 @@ class Engine:
 
     # -- public API ---------------------------------------------------------
 
-    def translate(
-        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> list[str]:
-        """Translate sentences; ``progress(n)`` is called as n more are done."""
-        return [t.text for t in self.translate_scored(sentences, progress)]
-
-    def translate_scored(
-        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> list[ScoredTranslation]:
-        """:meth:`translate` with each translation's score, in input order."""
-        results = dict(self.translate_scored_stream(sentences, progress))
-        return [results[i] for i in range(len(sentences))]
-
-    def translate_stream(
-        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> Iterator[tuple[int, str]]:
-        """Yield ``(index, translation)`` as each sentence is finished (shortest first).
-
-        Streaming lets the caller commit results to its cache as batches finish,
-        so an interrupted run resumes where it stopped.
-        """
-        for index, scored in self.translate_scored_stream(sentences, progress):
-            yield index, scored.text
-
     def translate_scored_stream(
         self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> Iterator[tuple[int, ScoredTranslation]]:
-        """:meth:`translate_stream` yielding ``(index, ScoredTranslation)``."""
+        """Yield ``(index, ScoredTranslation)`` as each sentence is finished (shortest
+        first); ``progress(n)`` is called as n more are done."""
         pieces = [self._pieces(sentence) for sentence in sentences]
         jobs = [
             (i, j, tokens) for i, parts in enumerate(pieces) for j, (tokens, _) in enumerate(parts)
@@ -324,24 +337,18 @@ class Route:
         return RouteEngine(self, options)
 
 
-class RouteEngine:
+class RouteEngine(StreamingTranslator):
     """Translates along a route: intermediate steps whole, the last one streamed."""
 
     def __init__(self, route: Route, options: EngineOptions | None = None) -> None:
         self.route = route
         self.engines = [Engine(model, options) for model in route.models]
 
-    def translate_stream(
-        self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> Iterator[tuple[int, str]]:
-        """Yield ``(index, translation)`` as the last step finishes each sentence."""
-        for index, scored in self.translate_scored_stream(sentences, progress):
-            yield index, scored.text
-
     def translate_scored_stream(
         self, sentences: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> Iterator[tuple[int, ScoredTranslation]]:
-        """:meth:`translate_stream` with scores: a pivot adds the scores of its steps."""
+        """Yield ``(index, ScoredTranslation)`` as the last step finishes each sentence;
+        a pivot adds the scores of its steps."""
         texts = list(sentences)
         earlier: list[float | None] = [0.0] * len(texts)
         for engine in self.engines[:-1]:

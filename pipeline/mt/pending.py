@@ -17,6 +17,7 @@ the run writes into the PO comment as a confidence.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -90,10 +91,7 @@ class PendingSentences(ScratchDatabase):
 
     def scored_translation(self, sentence: str) -> ScoredTranslation | None:
         """The recorded translation of ``sentence`` with its score (None if unknown), or None."""
-        row = self._db.execute(
-            "SELECT translation, score FROM pending WHERE sentence = ?", (sentence,)
-        ).fetchone()
-        return ScoredTranslation(row[0], row[1]) if row and row[0] is not None else None
+        return _scored_translation(self._db, sentence)
 
 
 class PendingReader:
@@ -101,15 +99,19 @@ class PendingReader:
     (a worker writing translations into its documents)."""
 
     def __init__(self, path: Path) -> None:
-        import sqlite3
-
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
     def scored_translation(self, sentence: str) -> ScoredTranslation | None:
-        row = self._db.execute(
-            "SELECT translation, score FROM pending WHERE sentence = ?", (sentence,)
-        ).fetchone()
-        return ScoredTranslation(row[0], row[1]) if row and row[0] is not None else None
+        """As :meth:`PendingSentences.scored_translation`."""
+        return _scored_translation(self._db, sentence)
 
     def close(self) -> None:
         self._db.close()
+
+
+def _scored_translation(db: sqlite3.Connection, sentence: str) -> ScoredTranslation | None:
+    """The translation recorded for ``sentence`` in a pending file, with its score, or None."""
+    row = db.execute(
+        "SELECT translation, score FROM pending WHERE sentence = ?", (sentence,)
+    ).fetchone()
+    return ScoredTranslation(row[0], row[1]) if row and row[0] is not None else None

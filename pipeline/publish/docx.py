@@ -55,27 +55,14 @@ _PPR_AFTER_BIDI = (
 )
 
 
-def _set_language(style, tag: str, rtl: bool) -> None:
-    """Declare the run language on a style (``<w:lang w:val="fr"/>``) for proofing tools."""
+def _set_language(rpr, tag: str, rtl: bool) -> None:
+    """Declare the language (``<w:lang w:val="fr"/>``) in the run properties ``rpr`` of a
+    style or of one run, for proofing tools."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    rpr = style.element.get_or_add_rPr()
     for old in rpr.findall(qn("w:lang")):
         rpr.remove(old)
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), tag)
-    if rtl:
-        lang.set(qn("w:bidi"), tag)
-    rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
-
-
-def _run_language(run, tag: str, rtl: bool) -> None:
-    """Declare the language of one run (``<w:lang>`` in its properties)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    rpr = run._r.get_or_add_rPr()
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), tag)
     if rtl:
@@ -123,7 +110,7 @@ class _Writer:
         heading = self.doc.styles["Heading 2"].paragraph_format
         heading.space_before, heading.space_after = Pt(18), Pt(8)
         heading.keep_with_next = True
-        _set_language(normal, self.view.target.lang, self.rtl)
+        _set_language(normal.element.get_or_add_rPr(), self.view.target.lang, self.rtl)
 
     @property
     def text_width(self):
@@ -158,11 +145,11 @@ class _Writer:
         elif self.view.marks and status is Status.SOURCE:
             run.font.italic = True
             run.font.color.rgb = RGBColor(*_MUTED)
-        page = self.view.source if side == "source" else self.view.target
+        page = self.view.side(side)
         if page.dir == "rtl":
             run.font.rtl = True
         if side == "source":
-            _run_language(run, page.lang, page.dir == "rtl")
+            _set_language(run._r.get_or_add_rPr(), page.lang, page.dir == "rtl")
         return run
 
     def sentences(self, paragraph, sentences: tuple[Sentence, ...], side: str = "target") -> None:

@@ -73,7 +73,7 @@ def _meta_row(writer: _Writer, table) -> None:
     row = table.add_row()
     items = {"source": [" · ".join(view.source.meta)], "target": writer.target_meta()}
     for cell, side in zip(row.cells, _SIDES, strict=True):
-        page = view.source if side == "source" else view.target
+        page = view.side(side)
         paragraph = writer.paragraph(cell=cell, rtl=page.dir == "rtl")
         writer.meta_lines(paragraph, items[side], side)
         if side == "target":
@@ -85,7 +85,7 @@ def _block_cell(writer: _Writer, cell, line: Line, side: str) -> None:
     """One block in one language, formatted by its kind."""
     from docx.shared import Pt, RGBColor
 
-    page = writer.view.source if side == "source" else writer.view.target
+    page = writer.view.side(side)
     style = "Heading 2" if line.kind is BlockKind.HEADING else None
     paragraph = writer.paragraph(style, cell=cell, rtl=page.dir == "rtl")
     writer.lines(paragraph, (line,), side)

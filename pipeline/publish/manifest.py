@@ -43,7 +43,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.dbfile import open_rebuildable, sqlite_errors
+from pipeline.dbfile import open_rebuildable, sqlite_errors, write_transaction
 
 MANIFEST_FILE = ".published.sqlite3"
 LEGACY_MANIFEST_FILE = ".published.json"
@@ -402,8 +402,7 @@ def _migrate(db: sqlite3.Connection) -> None:
     a disk flush."""
     (version,) = db.execute("PRAGMA user_version").fetchone()
     if version < SCHEMA_VERSION:
-        db.execute("BEGIN IMMEDIATE")  # one migration at a time, all or nothing
-        try:
+        with write_transaction(db):  # one migration at a time, all or nothing
             for statement in _TABLES:
                 db.execute(statement)
             columns = {row[1] for row in db.execute("PRAGMA table_info(published)")}
@@ -416,10 +415,6 @@ def _migrate(db: sqlite3.Connection) -> None:
                 "INSERT OR IGNORE INTO documents (document) SELECT DISTINCT document FROM published"
             )
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.commit()
-        except BaseException:
-            db.rollback()
-            raise
     db.execute(f"SELECT path, {', '.join(_FILE_COLUMNS)} FROM published LIMIT 1").fetchone()
     db.execute(f"SELECT document, {', '.join(_DOCUMENT_COLUMNS)} FROM documents LIMIT 1")
     db.execute("SELECT path, document, language FROM orphans LIMIT 1")

@@ -139,7 +139,7 @@ def _md_group(lines: Iterable[Line], side: str, heading: str = "", mark: bool = 
 
 def _md_header(view: View, side: str, mark: bool = False) -> list[str]:
     """Kind line, title as a level-1 heading (the kind when there is no title), by-line."""
-    page = view.source if side == "source" else view.target
+    page = view.side(side)
     kind = _md_group(page.kind, side, mark=mark)
     if page.title:
         return [

@@ -214,7 +214,7 @@ class View:
         by-line ("Online press conference by NATO Secretary General …"), else
         the document's file name.
         """
-        page = self.source if side == "source" else self.target
+        page = self.side(side)
         lines = page.title or page.kind + page.byline
         text = " ".join(line.text(side) for line in lines)
         return text or self.file_name
@@ -224,7 +224,8 @@ class View:
         """The document's file name without its directories (the title of last resort)."""
         return self.name.rsplit("/", 1)[-1]
 
-    def _side(self, side: str) -> Side:
+    def side(self, side: str) -> Side:
+        """The source or the target page (``side`` is "source" or "target")."""
         return self.source if side == "source" else self.target
 
     def _join(self, lines: tuple[Line, ...], side: str) -> str:
@@ -233,7 +234,7 @@ class View:
     def headline(self, side: str = "target") -> str:
         """What the index lists a document by: its title line, else its by-line, else its
         kind line, else its file name (the kind line is shown above it separately)."""
-        page = self._side(side)
+        page = self.side(side)
         for lines in (page.title, page.byline, page.kind):
             text = self._join(lines, side)
             if text:
@@ -242,7 +243,7 @@ class View:
 
     def kind_line(self, side: str = "target") -> str:
         """The kind line ("Online press conference"), or ""."""
-        return self._join(self._side(side).kind, side)
+        return self._join(self.side(side).kind, side)
 
     def page_title(self, side: str = "target") -> str:
         """A short title for ``<title>``, Open Graph and running headers.
@@ -251,7 +252,7 @@ class View:
         ("Conférence de presse en ligne – 18 févr. 2021") rather than the kind
         strung together with a whole by-line; else the by-line, shortened.
         """
-        page = self._side(side)
+        page = self.side(side)
         title = self._join(page.title, side)
         if title:
             return shorten(title, PAGE_TITLE_LIMIT * 2)

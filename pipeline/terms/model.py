@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-#: The extracted-comment prefix of the terms found in an entry's source (agreed format).
-COMMENT_PREFIX = "terms: "
+from pipeline.gettext.states import TERMS_PREFIX
+
+#: The extracted-comment prefix of the terms found in an entry's source (agreed format;
+#: gettext.states keeps this line after the machine line it re-derives).
+COMMENT_PREFIX = TERMS_PREFIX
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.dbfile import write_transaction
 from pipeline.errors import UserError
 from pipeline.terms.languages import language_fallbacks, normalise_language
 from pipeline.terms.model import ImportResult, Term
@@ -144,20 +145,14 @@ def import_glossary(
     stamp = _stamp(path)  # before reading: a later change shows as a newer stamp
     terms, kind, skipped = read_glossary(path, source_language, default_language)
     glossary = str(path.resolve())
-    with _connect(db_path) as db:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            counts = _replace(db, glossary, terms)
-            db.execute(
-                "INSERT INTO glossaries VALUES (?,?,?,?,?) ON CONFLICT (glossary) DO UPDATE "
-                "SET size=excluded.size, mtime_ns=excluded.mtime_ns, digest=excluded.digest, "
-                "listed=max(listed, excluded.listed)",
-                (glossary, *stamp, int(listed)),
-            )
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+    with _connect(db_path) as db, write_transaction(db):
+        counts = _replace(db, glossary, terms)
+        db.execute(
+            "INSERT INTO glossaries VALUES (?,?,?,?,?) ON CONFLICT (glossary) DO UPDATE "
+            "SET size=excluded.size, mtime_ns=excluded.mtime_ns, digest=excluded.digest, "
+            "listed=max(listed, excluded.listed)",
+            (glossary, *stamp, int(listed)),
+        )
     return ImportResult(
         path=str(path),
         format=kind,
@@ -261,16 +256,10 @@ def _up_to_date(
 
 def _forget(db_path: Path, glossaries: list[str]) -> None:
     """Remove the terms (and the record) of each glossary, in one transaction."""
-    with _connect(db_path) as db:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            for glossary in glossaries:
-                db.execute("DELETE FROM terms WHERE glossary = ?", (glossary,))
-                db.execute("DELETE FROM glossaries WHERE glossary = ?", (glossary,))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+    with _connect(db_path) as db, write_transaction(db):
+        for glossary in glossaries:
+            db.execute("DELETE FROM terms WHERE glossary = ?", (glossary,))
+            db.execute("DELETE FROM glossaries WHERE glossary = ?", (glossary,))
 
 
 def _replace(db: sqlite3.Connection, glossary: str, terms: list[Term]) -> dict[str, int]:
