@@ -473,14 +473,16 @@ def _finish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> bool:
 
 
 def _synced(name: str, item: CatalogWork, facts: CatalogFacts) -> Synced:
-    from pipeline.steps.memory import reviewed_entries
+    """The saved catalog for the memory, fingerprinted by the stamp taken right after
+    saving it (:func:`_finish`)."""
+    from pipeline.steps.memory import catalog_fingerprint, reviewed_entries
 
-    stat = os.stat(item.path)
+    assert item.stamp is not None, "stamped once saved"
     return Synced(
         f"{name}.po",
         facts.source_language,
         item.language,
-        f"{stat.st_size}:{stat.st_mtime_ns}",
+        catalog_fingerprint(item.stamp),
         list(reviewed_entries(item.po, facts)),
     )
 

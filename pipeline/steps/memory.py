@@ -28,6 +28,7 @@ from pipeline.errors import UserError
 from pipeline.gettext import catalog, provenance, states
 from pipeline.gettext.states import Origin
 from pipeline.steps.report import MemoryCounts
+from pipeline.steps.state import Stamp, stamp
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -64,11 +65,10 @@ def sync(job: Job, memory: TranslationMemory) -> int:
 
     read = 0
     for filed_as, name, language, path in memory_catalogs(job.project):  # the attic's too
-        try:
-            stat = path.stat()
-        except OSError:
+        found = stamp(path)
+        if found is None:
             continue
-        fingerprint = f"{stat.st_size}:{stat.st_mtime_ns}"
+        fingerprint = catalog_fingerprint(found)
         if catalog_is_current(memory, f"{filed_as}.po", language, fingerprint):
             continue
         try:
@@ -83,6 +83,12 @@ def sync(job: Job, memory: TranslationMemory) -> int:
         sync_catalog(memory, f"{filed_as}.po", source_language, language, entries, fingerprint)
         read += 1
     return read
+
+
+def catalog_fingerprint(stamped: Stamp) -> str:
+    """A catalog's size and modification time, as the memory's sync compares them."""
+    size, mtime_ns = stamped
+    return f"{size}:{mtime_ns}"
 
 
 def reviewed_entries(po: polib.POFile, facts: CatalogFacts):  # -> Iterator[ReviewedEntry]
