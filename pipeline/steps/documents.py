@@ -438,26 +438,28 @@ def _finish_all(workspace: Workspace, works: Iterable[DocumentWork], outcome: Ou
     """Finish every part of one file, one at a time; describe the build when all of them
     got through."""
     built: Built | None = None
-    finished = True
     for work in works:
-        if not _guarded(
+        suggested = _guarded(
             workspace, outcome, work.source, lambda w=work: _finish(workspace, w, outcome)
-        ):
-            finished = False
-            continue
+        )
+        if suggested is None:
+            continue  # failed: in outcome.failed, so the file is not described
         if built is None:
             built = Built(work.source.family, work.source_stamp)
-        add_to_built(workspace.settings.project, built, work, outcome)
-    if built is not None and finished and not outcome.failed:
+        add_to_built(workspace.settings.project, built, work, outcome, suggested)
+    if built is not None and not outcome.failed:
         outcome.built = built
 
 
-def _finish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> bool:
-    """Save the document's catalogs, publish it, and hand over what to record."""
+def _finish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> dict[str, list[str]]:
+    """Save the document's catalogs, publish it, and hand over what to record; return the
+    suggestions of each language's catalog (for the build state too)."""
     settings = workspace.settings
+    suggested: dict[str, list[str]] = {}
     for item in work.catalogs:
         facts = item.facts
-        outcome.suggestions += suggestions(item)
+        suggested[item.language] = suggestions(item)
+        outcome.suggestions += suggested[item.language]
         if catalog.save_with_revision_date(
             item.po, item.path, item.fingerprint, "PO-Revision-Date"
         ):
@@ -469,7 +471,7 @@ def _finish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> bool:
         _publish(workspace, work, outcome)
     for item in work.catalogs:
         outcome.fills += item.facts.take()
-    return True
+    return suggested
 
 
 def _synced(name: str, item: CatalogWork, facts: CatalogFacts) -> Synced:
