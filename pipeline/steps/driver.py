@@ -98,10 +98,8 @@ class _Recorder:
     def _built(self, outcome: Outcome) -> None:
         from pipeline.steps import incremental
 
-        if outcome.failed:
-            family_of = {source.name: source.family for source in self.job.sources}
-            for name in outcome.failed:
-                self.job.state.forget(family_of.get(name, name))
+        if outcome.failed:  # a part of the file failed: build all of it again next time
+            self.job.state.forget(outcome.family)
         if outcome.built is not None and self.stages is not None:
             incremental.record(self.job, outcome.built, self.stages)
 
