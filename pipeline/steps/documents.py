@@ -491,8 +491,7 @@ def _synced(name: str, item: CatalogWork, facts: CatalogFacts) -> Synced:
 
 def _publish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> None:
     from pipeline import publish as writers
-    from pipeline.steps.publish import shows_terms, translated_document
-    from pipeline.text.document import Status
+    from pipeline.steps.publish import count_source_text, shows_terms, translated_document
 
     options = workspace.settings.publishing
     assert options is not None
@@ -502,9 +501,7 @@ def _publish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> None
     tdocs = []
     for item in work.catalogs:
         tdoc = translated_document(document, item.po, item.facts, glossary, work.segmented)
-        untranslated = tdoc.count(Status.SOURCE)
-        if untranslated:
-            outcome.source_text[f"{document.name} [{item.language}]"] = untranslated
+        count_source_text(outcome.source_text, tdoc)
         tdocs.append(tdoc)
     outcome.published += writers.publish_languages(
         tdocs, workspace.settings.project.output_dir, options

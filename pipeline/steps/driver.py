@@ -85,15 +85,9 @@ class _Recorder:
         counts.files_written += sum(1 for published in outcome.published if published.written)
 
     def _published(self, outcome: Outcome) -> None:
-        from pipeline.publish.manifest import PublishedManifest
+        from pipeline.steps.publish import record_published
 
-        if not outcome.published:
-            return
-        if self.manifest is None:
-            self.manifest = PublishedManifest(self.job.project.output_dir)
-            self.job.report.notes += self.manifest.notes
-        self.manifest.record(outcome.published)
-        self.job.report.count_published(outcome.published)
+        self.manifest = record_published(self.job, self.manifest, outcome.published)
 
     def _built(self, outcome: Outcome) -> None:
         from pipeline.steps import incremental
