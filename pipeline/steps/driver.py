@@ -149,7 +149,7 @@ def process(
 
     translating = routes is not None
     if publishing is not None:
-        publishing = with_index_language(publishing, job)
+        publishing = with_index_language(publishing, job.languages)
     recorder = _Recorder(job, tm.open_for(job) if translating else None, None, publishing)
     if recorder.memory is not None:
         tm.sync(job, recorder.memory)

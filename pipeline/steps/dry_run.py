@@ -77,7 +77,7 @@ def plan_run(
     from pipeline.steps.publish import with_index_language
 
     if publishing is not None:
-        publishing = with_index_language(publishing, job)
+        publishing = with_index_language(publishing, job.languages)
     memory = _existing_memory(job) if routes is not None else None
     try:
         stages = incremental.stages(job, routes, publishing, memory, build_all=retranslate)

@@ -266,16 +266,13 @@ def _delete(path: Path) -> None:
 
 def _forget_published(project: Project, published: list[PrunedFile]) -> None:
     """Drop the deleted files' rows and rewrite the index pages from what is left."""
-    import dataclasses
-
     from pipeline.publish import write_index
     from pipeline.publish.manifest import PublishedManifest
+    from pipeline.steps.publish import with_index_language
 
     with PublishedManifest(project.output_dir) as manifest:
         manifest.forget(f.path.relative_to(project.output_dir).as_posix() for f in published)
-    options = project.publish
-    if options.index_language is None and project.target_languages:
-        options = dataclasses.replace(options, index_language=project.target_languages[0])
+    options = with_index_language(project.publish, project.target_languages)
     write_index(project.output_dir, options=options)
 
 

@@ -138,7 +138,7 @@ def publish(job: Job, options: PublishOptions) -> None:
     """
     from pipeline import publish as writers
 
-    options = with_index_language(options, job)
+    options = with_index_language(options, job.languages)
     if options.require_reviewed:
         _refuse_unreviewed(tdoc for tdocs in _translated_documents(job, False) for tdoc in tdocs)
     job.progress.start("Publishing", sum(len(job.targets(s)) for s in job.active()))
@@ -171,10 +171,11 @@ def record_published(
     return manifest
 
 
-def with_index_language(options: PublishOptions, job: Job) -> PublishOptions:
-    """The options with the index's language set (default: the first target language)."""
-    if options.index_language is None and job.languages:
-        return dataclasses.replace(options, index_language=job.languages[0])
+def with_index_language(options: PublishOptions, languages: Sequence[str]) -> PublishOptions:
+    """The options with the index's language set (default: the first target language
+    of ``languages``)."""
+    if options.index_language is None and languages:
+        return dataclasses.replace(options, index_language=languages[0])
     return options
 
 
