@@ -149,11 +149,12 @@ class Workspace:
     @property
     def memory(self) -> TranslationMemory | None:
         """The translation memory (read-only use), or None when off or unusable."""
-        from pipeline.memory import MEMORY_FILE, MemoryCorrupt, open_memory
+        from pipeline.memory import MemoryCorrupt, open_memory
+        from pipeline.steps.memory import memory_path
 
         if self._memory is None and not self._memory_off:
             try:
-                self._memory = open_memory(self.settings.project.translations_dir / MEMORY_FILE)
+                self._memory = open_memory(memory_path(self.settings.project))
             except MemoryCorrupt:
                 self._memory_off = True  # the main process has said so already
         return self._memory

@@ -100,9 +100,10 @@ def plan_run(
 
 def _existing_memory(job: Job) -> TranslationMemory | None:
     """The project's memory when it is in use and exists (a dry run creates nothing)."""
-    from pipeline.memory import MEMORY_FILE, MemoryCorrupt, open_memory
+    from pipeline.memory import MemoryCorrupt, open_memory
+    from pipeline.steps.memory import memory_path
 
-    path = job.project.translations_dir / MEMORY_FILE
+    path = memory_path(job.project)
     if not job.project.memory.enabled or not path.is_file():
         return None
     try:

@@ -32,6 +32,7 @@ from pipeline.steps.state import Stamp, stamp
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+    from pathlib import Path
 
     import polib
 
@@ -43,15 +44,22 @@ if TYPE_CHECKING:
     from pipeline.steps.job import Job
 
 
+def memory_path(project: Project) -> Path:
+    """``translations/memory.sqlite3``."""
+    from pipeline.memory import MEMORY_FILE
+
+    return project.translations_dir / MEMORY_FILE
+
+
 def open_for(job: Job) -> TranslationMemory | None:
     """The project's memory for this job, or None when it is switched off or damaged
     (then the run goes on without it and says how to rebuild it)."""
-    from pipeline.memory import MEMORY_FILE, MemoryCorrupt, open_memory
+    from pipeline.memory import MemoryCorrupt, open_memory
 
     if not job.project.memory.enabled:
         return None
     try:
-        return open_memory(job.project.translations_dir / MEMORY_FILE)
+        return open_memory(memory_path(job.project))
     except MemoryCorrupt as error:
         job.report.notes.append(f"{error}; run `pipeline memory rebuild` (PO files are intact)")
         return None
@@ -212,10 +220,9 @@ CONSISTENCY = {
 def consistency_check(project: Project, languages: Sequence[str] = ()) -> ExtraCheck | None:
     """The ``consistency`` warning of ``pipeline check``, from the translation memory
     brought up to date first (None when the memory is off or absent)."""
-    from pipeline.memory import MEMORY_FILE
     from pipeline.qa import ExtraCheck
 
-    if not project.memory.enabled or not (project.translations_dir / MEMORY_FILE).exists():
+    if not project.memory.enabled or not memory_path(project).exists():
         return None
     return ExtraCheck(CONSISTENCY, run=lambda run: _inconsistent(project, languages))
 
@@ -225,7 +232,7 @@ def _inconsistent(project: Project, languages: Sequence[str]) -> Iterator[Findin
     from pipeline.steps.job import Job, locked
 
     job = Job(project, [], [])
-    with locked(job), open_memory(project.translations_dir / "memory.sqlite3") as memory:
+    with locked(job), open_memory(memory_path(project)) as memory:
         sync(job, memory)
         found = [
             item
