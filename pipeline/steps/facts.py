@@ -56,6 +56,12 @@ class Facts:
         """The facts of one document's catalog in ``language``."""
         return CatalogFacts(self, document, source_language, language)
 
+    def catalog_of(self, document: str, po: polib.POFile, language: str) -> CatalogFacts:
+        """:meth:`catalog` for a catalog read from disk: in the source language its header
+        names (``X-Source-Language``; ``en`` when it names none)."""
+        source_language = po.metadata.get("X-Source-Language") or "en"
+        return self.catalog(document, source_language, language)
+
     @property
     def notes(self) -> list[str]:
         """Things the user should know (a damaged fill record was set aside)."""

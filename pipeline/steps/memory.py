@@ -85,10 +85,11 @@ def sync(job: Job, memory: TranslationMemory) -> int:
             continue  # a broken catalog is reported by the step that uses it
         if loaded is None:
             continue
-        source_language = loaded.po.metadata.get("X-Source-Language") or "en"
-        facts = job.facts.catalog(name, source_language, language)
+        facts = job.facts.catalog_of(name, loaded.po, language)
         entries = list(reviewed_entries(loaded.po, facts))
-        sync_catalog(memory, f"{filed_as}.po", source_language, language, entries, fingerprint)
+        sync_catalog(
+            memory, f"{filed_as}.po", facts.source_language, language, entries, fingerprint
+        )
         read += 1
     return read
 

@@ -212,8 +212,7 @@ def _decide(project: Project, facts: Facts, found: PrunedFile) -> PrunedFile:
 
 def _has_work_by_a_person(facts: Facts, found: PrunedFile, po: polib.POFile) -> bool:
     """Whether any entry, active or obsolete, holds text a person wrote or confirmed."""
-    source_language = po.metadata.get("X-Source-Language") or "en"
-    view = facts.catalog(found.document, source_language, found.language)
+    view = facts.catalog_of(found.document, po, found.language)
     return any(entry.msgid and view.origin(entry).is_human for entry in po)
 
 
