@@ -140,7 +140,8 @@ class CatalogFacts:
         return parsed.confidence if parsed is not None else None
 
     def wrote(self, entry: polib.POEntry, fill: provenance.Fill) -> None:
-        """Remember that the step wrote ``fill`` into ``entry`` (recorded by :meth:`commit`)."""
+        """Remember that the step wrote ``fill`` into ``entry`` (handed over by :meth:`take`
+        for the main process to record)."""
         self._pending[self.key(entry)] = fill
 
     def take(self) -> list[tuple[bytes, provenance.Fill]]:
@@ -151,11 +152,6 @@ class CatalogFacts:
     def restore(self, written: list[tuple[bytes, provenance.Fill]]) -> None:
         """Take back what :meth:`take` gave (a document resumed in another pass)."""
         self._pending.update(written)
-
-    def commit(self) -> None:
-        """Record what was written, once the catalog is saved."""
-        if self._pending:
-            self._facts.fills.record(self.take())
 
     def annotate(self, entry: polib.POEntry, origin: Origin, *extra: str | None) -> None:
         """Re-derive our ``#.`` lines on ``entry`` from its origin and what we recorded."""
