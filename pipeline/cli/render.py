@@ -219,6 +219,8 @@ def summary_lines(report: RunReport) -> None:
 
 def dry_run_lines(plan: DryRun) -> None:
     """``run --dry-run``: each document to build (or failing) on stdout, then the counts."""
+    from pipeline.steps.dry_run import STATUSES
+
     for document in plan.documents:
         if document.status == "unchanged":
             continue
@@ -227,10 +229,9 @@ def dry_run_lines(plan: DryRun) -> None:
         typer.echo(
             f"{document.status:9} {visible(document.name)}" + (f"  ({detail})" * bool(detail))
         )
-    statuses = ("new", "changed", "unchanged", "failed")
     typer.echo(
         f"{len(plan.documents)} documents: "
-        + ", ".join(f"{plan.count(status)} {status}" for status in statuses),
+        + ", ".join(f"{plan.count(status)} {status}" for status in STATUSES),
         err=True,
     )
     for language, count in plan.to_translate.items():

@@ -29,13 +29,16 @@ if TYPE_CHECKING:
     from pipeline.steps.sources import Source
 
 
+STATUSES = ("new", "changed", "unchanged", "failed")  # of a planned document
+
+
 @dataclass
 class PlannedDocument:
     """One transcript and what the run would do with it."""
 
     name: str
     path: str
-    status: str  # "new", "changed", "unchanged" or "failed"
+    status: str  # one of STATUSES
     to_translate: dict[str, int] = field(default_factory=dict)  # language -> sentences
     problems: list[str] = field(default_factory=list)
 
@@ -57,11 +60,10 @@ class DryRun:
         return 2 if self.count("failed") else 0
 
     def to_dict(self) -> dict[str, object]:
-        statuses = ("new", "changed", "unchanged", "failed")
         return {
             "dry_run": True,
             "documents": len(self.documents),
-            **{status: self.count(status) for status in statuses},
+            **{status: self.count(status) for status in STATUSES},
             "to_translate": self.to_translate,
             "results": [asdict(document) for document in self.documents],
             "warnings": self.notes,
