@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import UserError
 from pipeline.steps.attic import ATTIC_DIR, attic_path
+from pipeline.terminal import plural
 
 if TYPE_CHECKING:
     import polib
@@ -301,26 +302,21 @@ def gone_note(project: Project, files: list[PrunedFile]) -> str | None:
     if not documents:
         return None
     counts = [
-        _count(sum(f.kind == kind for f in files), noun)
+        plural(count, noun)
         for kind, noun in (
             (CATALOG, "catalog"),
             (TEMPLATE, "template"),
             (PUBLISHED, "published file"),
         )
+        if (count := sum(f.kind == kind for f in files))
     ]
     shown = ", ".join(documents[:SHOWN])
     if len(documents) > SHOWN:
         shown += f" and {len(documents) - SHOWN} more"
     return (
-        f"{_count(len(documents), 'document')} with no transcript any more (deleted, "
+        f"{plural(len(documents), 'document')} with no transcript any more (deleted, "
         f"renamed or left out) still {'has' if len(documents) == 1 else 'have'} files "
-        f"({', '.join(c for c in counts if c)}): {shown}; `pipeline prune` lists them, "
+        f"({', '.join(counts)}): {shown}; `pipeline prune` lists them, "
         f"`pipeline prune --yes` deletes the generated ones and moves catalogs with "
         f"translations by a person to {project.translations_dir.name}/{ATTIC_DIR}/"
     )
-
-
-def _count(number: int, noun: str) -> str:
-    if not number:
-        return ""
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
