@@ -150,7 +150,7 @@ class Column:
 def _unbreakable(text: str, kind: str) -> int:
     """Width of the longest piece of ``text`` that must stay on one line."""
     if kind == "fixed":
-        return max((len(line) for line in text.splitlines()), default=0)
+        return _natural(text)
     pieces = [
         piece
         for word in _WORD_RE.findall(text)
