@@ -12,6 +12,8 @@ Two rules shared by every table and listing the CLI prints (``status``, ``check`
   folds paths only after a ``/``. When even that does not fit the width,
   it returns None and the caller prints one line per row instead.
 
+:func:`plural` spells the counts of messages (``1 file``, ``1,204 files``).
+
 rich is imported lazily (``pipeline --help`` must stay fast).
 """
 
@@ -87,6 +89,11 @@ def _encodable(text: str, encoding: str) -> bool:
     return True
 
 
+def plural(count: int, noun: str) -> str:
+    """``"1 file"``, ``"1,204 files"``: a count with its noun, as messages spell them."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def path_pieces(path: str) -> list[str]:
     """``"a/b/c.po"`` -> ``["a/", "b/", "c.po"]``: the places a path may be folded."""
     return [piece for piece in _PATH_PIECE_RE.findall(path) if piece]
@@ -143,7 +150,7 @@ class Column:
 def _unbreakable(text: str, kind: str) -> int:
     """Width of the longest piece of ``text`` that must stay on one line."""
     if kind == "fixed":
-        return max((len(line) for line in text.splitlines()), default=0)
+        return _natural(text)
     pieces = [
         piece
         for word in _WORD_RE.findall(text)
@@ -316,7 +323,7 @@ def _row_line(headers: Sequence[str], row: Sequence[str], name_columns: int) -> 
 
 
 def _labelled(header: str, value: str) -> str:
-    """"total 36"; a percentage reads "8% reviewed"."""
+    """ "total 36"; a percentage reads "8% reviewed"."""
     if header.endswith(" %"):
         return f"{value} {header.removesuffix(' %')}"
     return f"{header} {value}"

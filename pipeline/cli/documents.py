@@ -189,12 +189,8 @@ def _dry_run(project: Project, found: list[Source], retranslate: bool, batch: Ba
         raise typer.Exit(plan.exit_status)
 
 
-def print_json(
-    report: RunReport, found: list[Source], summary: dict[str, object] | None = None
-) -> None:
-    """The ``--json`` object: the totals (``summary``, else the report's), with each
-    document's result."""
-    summary = summary or report.summary(report.languages, 0.0)
+def print_json(report: RunReport, found: list[Source], summary: dict[str, object]) -> None:
+    """The ``--json`` object: the totals (``summary``), with each document's result."""
     summary["results"] = [result.to_dict() for result in runlog.document_results(report, found)]
     typer.echo(json.dumps(summary, ensure_ascii=False))
 

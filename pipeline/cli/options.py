@@ -5,8 +5,8 @@ groups* below). A command declares one parameter per group it needs, typed
 with the group::
 
     @command(app)
-    def status(to: ToOptional = None, catalogs: CatalogOptions = ..., output: OutputOptions = ...):
-        project = catalogs.project()
+    def status(to: To = None, catalogs: CatalogOptions = ..., as_json: AsJson = False):
+        project = build_project(catalogs)
 
 and :func:`command` gives the Typer command one option per field of each
 group, then hands the function the filled-in dataclass. So each option is
@@ -350,9 +350,7 @@ class CheckFlags:
 class BatchOptions:
     """How a batch runs and reports."""
 
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")] = (
-        False
-    )
+    as_json: AsJson = False
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False
     fail_fast: Annotated[
         bool,

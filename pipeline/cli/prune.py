@@ -70,7 +70,7 @@ def _shown(path: Path) -> str:
 
 
 def _summary(report: PruneReport) -> str:
-    from pipeline.terminal import visible
+    from pipeline.terminal import plural, visible
 
     documents = [visible(name) for name in report.documents]
     if not documents:
@@ -80,12 +80,8 @@ def _summary(report: PruneReport) -> str:
         f" and {len(documents) - 10} more" if len(documents) > 10 else ""
     )
     what = (
-        f"{_plural(len(documents), 'document')} with no transcript any more ({names}): "
-        f"{_plural(moved, 'catalog')} {'moved' if report.applied else 'to move'} to the attic, "
-        f"{_plural(deleted, 'file')} {'deleted' if report.applied else 'to delete'}"
+        f"{plural(len(documents), 'document')} with no transcript any more ({names}): "
+        f"{plural(moved, 'catalog')} {'moved' if report.applied else 'to move'} to the attic, "
+        f"{plural(deleted, 'file')} {'deleted' if report.applied else 'to delete'}"
     )
     return what if report.applied else f"{what}; run `pipeline prune --yes` to do it"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"

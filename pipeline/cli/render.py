@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from pipeline.steps.progress import Progress
-from pipeline.terminal import print_rows, visible
+from pipeline.terminal import plural, print_rows, visible
 
 if TYPE_CHECKING:
     from pipeline.reports import GroupStats
@@ -157,10 +157,10 @@ def run_summary_table(summary: dict[str, Any]) -> bool:
     table = Table(
         title="Run summary",
         caption=(
-            f"{_plural(summary['documents'], 'document')}"
+            f"{plural(summary['documents'], 'document')}"
             + (f" ({summary['unchanged']:,} unchanged)" if summary["unchanged"] else "")
             + " · "
-            f"{_plural(summary['files_written'], 'file')} written · {summary['seconds']:.1f} s"
+            f"{plural(summary['files_written'], 'file')} written · {summary['seconds']:.1f} s"
         ),
     )
     for column in ("language", "segments", "machine-translated", "from cache", "segments/s"):
@@ -176,10 +176,6 @@ def run_summary_table(summary: dict[str, Any]) -> bool:
         )
     console.print(table)
     return True
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def notes(report: RunReport) -> None:
@@ -219,6 +215,8 @@ def summary_lines(report: RunReport) -> None:
 
 def dry_run_lines(plan: DryRun) -> None:
     """``run --dry-run``: each document to build (or failing) on stdout, then the counts."""
+    from pipeline.steps.dry_run import STATUSES
+
     for document in plan.documents:
         if document.status == "unchanged":
             continue
@@ -227,10 +225,9 @@ def dry_run_lines(plan: DryRun) -> None:
         typer.echo(
             f"{document.status:9} {visible(document.name)}" + (f"  ({detail})" * bool(detail))
         )
-    statuses = ("new", "changed", "unchanged", "failed")
     typer.echo(
         f"{len(plan.documents)} documents: "
-        + ", ".join(f"{plan.count(status)} {status}" for status in statuses),
+        + ", ".join(f"{plan.count(status)} {status}" for status in STATUSES),
         err=True,
     )
     for language, count in plan.to_translate.items():
@@ -299,7 +296,7 @@ def review_report_text(result: ReviewReportResult) -> None:
         entries = "entry" if overall.entries == 1 else "entries"
         console.print(
             f"Machine translation review: {overall.entries:,} reviewed {entries} "
-            f"from {_plural(result.catalogs, 'catalog')}"
+            f"from {plural(result.catalogs, 'catalog')}"
         )
         for label, value in _report_numbers(overall):
             console.print(f"  {label:<20} {value}")
@@ -309,7 +306,7 @@ def review_report_text(result: ReviewReportResult) -> None:
             print_rows(console, f"By {first}", [first, *headers], rows)
     if result.missing:
         typer.echo(
-            f"note: {_plural(result.missing, 'reviewed machine translation')} left out: the "
+            f"note: {plural(result.missing, 'reviewed machine translation')} left out: the "
             "machine output is no longer in the MT cache",
             err=True,
         )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import re
+from collections.abc import Callable
 
 KeyPath = tuple[str, ...]
 
@@ -118,24 +119,21 @@ class _Scanner:
             self.pos = match.start() if match else len(self.text)
 
     def _array(self) -> None:
-        self.pos += 1
-        while self._skip_blank(newlines=True) and self.text[self.pos] != "]":
-            start = self.pos
-            if self.text[self.pos] == ",":
-                self.pos += 1
-            else:
-                self._value(None)  # keys inside arrays have no path of their own
-            self._check_progress(start)
-        self.pos += 1
+        self._items("]", lambda: self._value(None))  # keys in arrays have no path of their own
 
     def _inline_table(self, path: KeyPath | None) -> None:
+        self._items("}", lambda: self._key_value(path))
+
+    def _items(self, closing: str, item: Callable[[], None]) -> None:
+        """Skip ``[`` or ``{``, then comma-separated items (each read by ``item``) up to
+        and including ``closing``."""
         self.pos += 1
-        while self._skip_blank(newlines=True) and self.text[self.pos] != "}":
+        while self._skip_blank(newlines=True) and self.text[self.pos] != closing:
             start = self.pos
             if self.text[self.pos] == ",":
                 self.pos += 1
             else:
-                self._key_value(path)
+                item()
             self._check_progress(start)
         self.pos += 1
 

@@ -39,8 +39,15 @@ class Built:
     source_text: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def add_to_built(project: Project, built: Built, work: DocumentWork, outcome: Outcome) -> None:
-    """Add one finished part's files to the build of its file (see :class:`Built`)."""
+def add_to_built(
+    project: Project,
+    built: Built,
+    work: DocumentWork,
+    outcome: Outcome,
+    suggested: dict[str, list[str]],
+) -> None:
+    """Add one finished part's files to the build of its file (see :class:`Built`);
+    ``suggested``: each language's :func:`suggestions`, as the part's finishing found them."""
     pot = project.template_path(work.document.name)
     built.templates[str(pot)] = stamp(pot) or (0, 0)
     for item in work.catalogs:
@@ -51,7 +58,7 @@ def add_to_built(project: Project, built: Built, work: DocumentWork, outcome: Ou
             if page.document == work.document.name and page.language == language:
                 files[str(page.path)] = stamp(page.path) or (0, 0)
         note_open(built, language, item)
-        built.suggestions.setdefault(language, []).extend(suggestions(item))
+        built.suggestions.setdefault(language, []).extend(suggested[language])
         key = f"{work.document.name} [{language}]"
         if key in outcome.source_text:
             built.source_text.setdefault(language, {})[key] = outcome.source_text[key]

@@ -149,11 +149,12 @@ class Workspace:
     @property
     def memory(self) -> TranslationMemory | None:
         """The translation memory (read-only use), or None when off or unusable."""
-        from pipeline.memory import MEMORY_FILE, MemoryCorrupt, open_memory
+        from pipeline.memory import MemoryCorrupt, open_memory
+        from pipeline.steps.memory import memory_path
 
         if self._memory is None and not self._memory_off:
             try:
-                self._memory = open_memory(self.settings.project.translations_dir / MEMORY_FILE)
+                self._memory = open_memory(memory_path(self.settings.project))
             except MemoryCorrupt:
                 self._memory_off = True  # the main process has said so already
         return self._memory
@@ -438,26 +439,28 @@ def _finish_all(workspace: Workspace, works: Iterable[DocumentWork], outcome: Ou
     """Finish every part of one file, one at a time; describe the build when all of them
     got through."""
     built: Built | None = None
-    finished = True
     for work in works:
-        if not _guarded(
+        suggested = _guarded(
             workspace, outcome, work.source, lambda w=work: _finish(workspace, w, outcome)
-        ):
-            finished = False
-            continue
+        )
+        if suggested is None:
+            continue  # failed: in outcome.failed, so the file is not described
         if built is None:
             built = Built(work.source.family, work.source_stamp)
-        add_to_built(workspace.settings.project, built, work, outcome)
-    if built is not None and finished and not outcome.failed:
+        add_to_built(workspace.settings.project, built, work, outcome, suggested)
+    if built is not None and not outcome.failed:
         outcome.built = built
 
 
-def _finish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> bool:
-    """Save the document's catalogs, publish it, and hand over what to record."""
+def _finish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> dict[str, list[str]]:
+    """Save the document's catalogs, publish it, and hand over what to record; return the
+    suggestions of each language's catalog (for the build state too)."""
     settings = workspace.settings
+    suggested: dict[str, list[str]] = {}
     for item in work.catalogs:
         facts = item.facts
-        outcome.suggestions += suggestions(item)
+        suggested[item.language] = suggestions(item)
+        outcome.suggestions += suggested[item.language]
         if catalog.save_with_revision_date(
             item.po, item.path, item.fingerprint, "PO-Revision-Date"
         ):
@@ -469,26 +472,27 @@ def _finish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> bool:
         _publish(workspace, work, outcome)
     for item in work.catalogs:
         outcome.fills += item.facts.take()
-    return True
+    return suggested
 
 
 def _synced(name: str, item: CatalogWork, facts: CatalogFacts) -> Synced:
-    from pipeline.steps.memory import reviewed_entries
+    """The saved catalog for the memory, fingerprinted by the stamp taken right after
+    saving it (:func:`_finish`)."""
+    from pipeline.steps.memory import catalog_fingerprint, reviewed_entries
 
-    stat = os.stat(item.path)
+    assert item.stamp is not None, "stamped once saved"
     return Synced(
         f"{name}.po",
         facts.source_language,
         item.language,
-        f"{stat.st_size}:{stat.st_mtime_ns}",
+        catalog_fingerprint(item.stamp),
         list(reviewed_entries(item.po, facts)),
     )
 
 
 def _publish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> None:
     from pipeline import publish as writers
-    from pipeline.steps.publish import shows_terms, translated_document
-    from pipeline.text.document import Status
+    from pipeline.steps.publish import count_source_text, shows_terms, translated_document
 
     options = workspace.settings.publishing
     assert options is not None
@@ -498,9 +502,7 @@ def _publish(workspace: Workspace, work: DocumentWork, outcome: Outcome) -> None
     tdocs = []
     for item in work.catalogs:
         tdoc = translated_document(document, item.po, item.facts, glossary, work.segmented)
-        untranslated = tdoc.count(Status.SOURCE)
-        if untranslated:
-            outcome.source_text[f"{document.name} [{item.language}]"] = untranslated
+        count_source_text(outcome.source_text, tdoc)
         tdocs.append(tdoc)
     outcome.published += writers.publish_languages(
         tdocs, workspace.settings.project.output_dir, options

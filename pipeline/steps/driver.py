@@ -85,23 +85,15 @@ class _Recorder:
         counts.files_written += sum(1 for published in outcome.published if published.written)
 
     def _published(self, outcome: Outcome) -> None:
-        from pipeline.publish.manifest import PublishedManifest
+        from pipeline.steps.publish import record_published
 
-        if not outcome.published:
-            return
-        if self.manifest is None:
-            self.manifest = PublishedManifest(self.job.project.output_dir)
-            self.job.report.notes += self.manifest.notes
-        self.manifest.record(outcome.published)
-        self.job.report.count_published(outcome.published)
+        self.manifest = record_published(self.job, self.manifest, outcome.published)
 
     def _built(self, outcome: Outcome) -> None:
         from pipeline.steps import incremental
 
-        if outcome.failed:
-            family_of = {source.name: source.family for source in self.job.sources}
-            for name in outcome.failed:
-                self.job.state.forget(family_of.get(name, name))
+        if outcome.failed:  # a part of the file failed: build all of it again next time
+            self.job.state.forget(outcome.family)
         if outcome.built is not None and self.stages is not None:
             incremental.record(self.job, outcome.built, self.stages)
 
@@ -157,7 +149,7 @@ def process(
 
     translating = routes is not None
     if publishing is not None:
-        publishing = with_index_language(publishing, job)
+        publishing = with_index_language(publishing, job.languages)
     recorder = _Recorder(job, tm.open_for(job) if translating else None, None, publishing)
     if recorder.memory is not None:
         tm.sync(job, recorder.memory)

@@ -29,13 +29,16 @@ if TYPE_CHECKING:
     from pipeline.steps.sources import Source
 
 
+STATUSES = ("new", "changed", "unchanged", "failed")  # of a planned document
+
+
 @dataclass
 class PlannedDocument:
     """One transcript and what the run would do with it."""
 
     name: str
     path: str
-    status: str  # "new", "changed", "unchanged" or "failed"
+    status: str  # one of STATUSES
     to_translate: dict[str, int] = field(default_factory=dict)  # language -> sentences
     problems: list[str] = field(default_factory=list)
 
@@ -57,11 +60,10 @@ class DryRun:
         return 2 if self.count("failed") else 0
 
     def to_dict(self) -> dict[str, object]:
-        statuses = ("new", "changed", "unchanged", "failed")
         return {
             "dry_run": True,
             "documents": len(self.documents),
-            **{status: self.count(status) for status in statuses},
+            **{status: self.count(status) for status in STATUSES},
             "to_translate": self.to_translate,
             "results": [asdict(document) for document in self.documents],
             "warnings": self.notes,
@@ -77,7 +79,7 @@ def plan_run(
     from pipeline.steps.publish import with_index_language
 
     if publishing is not None:
-        publishing = with_index_language(publishing, job)
+        publishing = with_index_language(publishing, job.languages)
     memory = _existing_memory(job) if routes is not None else None
     try:
         stages = incremental.stages(job, routes, publishing, memory, build_all=retranslate)
@@ -100,9 +102,10 @@ def plan_run(
 
 def _existing_memory(job: Job) -> TranslationMemory | None:
     """The project's memory when it is in use and exists (a dry run creates nothing)."""
-    from pipeline.memory import MEMORY_FILE, MemoryCorrupt, open_memory
+    from pipeline.memory import MemoryCorrupt, open_memory
+    from pipeline.steps.memory import memory_path
 
-    path = job.project.translations_dir / MEMORY_FILE
+    path = memory_path(job.project)
     if not job.project.memory.enabled or not path.is_file():
         return None
     try:

@@ -56,6 +56,12 @@ class Facts:
         """The facts of one document's catalog in ``language``."""
         return CatalogFacts(self, document, source_language, language)
 
+    def catalog_of(self, document: str, po: polib.POFile, language: str) -> CatalogFacts:
+        """:meth:`catalog` for a catalog read from disk: in the source language its header
+        names (``X-Source-Language``; ``en`` when it names none)."""
+        source_language = po.metadata.get("X-Source-Language") or "en"
+        return self.catalog(document, source_language, language)
+
     @property
     def notes(self) -> list[str]:
         """Things the user should know (a damaged fill record was set aside)."""
@@ -134,7 +140,8 @@ class CatalogFacts:
         return parsed.confidence if parsed is not None else None
 
     def wrote(self, entry: polib.POEntry, fill: provenance.Fill) -> None:
-        """Remember that the step wrote ``fill`` into ``entry`` (recorded by :meth:`commit`)."""
+        """Remember that the step wrote ``fill`` into ``entry`` (handed over by :meth:`take`
+        for the main process to record)."""
         self._pending[self.key(entry)] = fill
 
     def take(self) -> list[tuple[bytes, provenance.Fill]]:
@@ -145,11 +152,6 @@ class CatalogFacts:
     def restore(self, written: list[tuple[bytes, provenance.Fill]]) -> None:
         """Take back what :meth:`take` gave (a document resumed in another pass)."""
         self._pending.update(written)
-
-    def commit(self) -> None:
-        """Record what was written, once the catalog is saved."""
-        if self._pending:
-            self._facts.fills.record(self.take())
 
     def annotate(self, entry: polib.POEntry, origin: Origin, *extra: str | None) -> None:
         """Re-derive our ``#.`` lines on ``entry`` from its origin and what we recorded."""

@@ -106,17 +106,18 @@ def stages(
 
     project = job.project
     glossary = _glossary_fingerprint(project)
+    extract = fingerprint(tool_fingerprint(), glossary)
+    memory_settings = dataclasses.asdict(project.memory) if memory is not None else None
     by_pair: dict[Pair, dict[str, str]] = {}
     for pair in job.pairs():
-        steps = {"extract": fingerprint(tool_fingerprint(), glossary)}
+        steps = {"extract": extract}
         if routes is not None:
             route = routes.get(pair)
-            settings = dataclasses.asdict(project.memory) if memory is not None else None
             steps["translate"] = fingerprint(
                 route.label if route else None,
                 route.cache_key if route else None,
                 project.engine.max_input_tokens,
-                settings,
+                memory_settings,
             )
         if publishing is not None:
             steps["publish"] = fingerprint(

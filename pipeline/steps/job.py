@@ -30,7 +30,6 @@ from pipeline.text.document import Block, Document, Segment
 from pipeline.text.segment import SegmentMemo
 
 if TYPE_CHECKING:
-    from pipeline.memory import TranslationMemory
     from pipeline.steps.terms import Glossaries
     from pipeline.terms import Glossary
 
@@ -55,7 +54,6 @@ class Job:
     failed: set[str] = field(default_factory=set)  # names of the documents skipped
     source_languages: dict[str, str] = field(default_factory=dict)  # by file (family)
     _facts: Facts | None = field(default=None, repr=False)
-    memory: TranslationMemory | None = field(default=None, repr=False)  # open while translating
     _glossaries: Glossaries | None = field(default=None, repr=False)
     state: BuildState = field(default=None, repr=False)  # type: ignore[assignment]
     unchanged_sources: set[str] = field(default_factory=set)  # families read as last time

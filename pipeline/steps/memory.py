@@ -28,9 +28,11 @@ from pipeline.errors import UserError
 from pipeline.gettext import catalog, provenance, states
 from pipeline.gettext.states import Origin
 from pipeline.steps.report import MemoryCounts
+from pipeline.steps.state import Stamp, stamp
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+    from pathlib import Path
 
     import polib
 
@@ -42,15 +44,22 @@ if TYPE_CHECKING:
     from pipeline.steps.job import Job
 
 
+def memory_path(project: Project) -> Path:
+    """``translations/memory.sqlite3``."""
+    from pipeline.memory import MEMORY_FILE
+
+    return project.translations_dir / MEMORY_FILE
+
+
 def open_for(job: Job) -> TranslationMemory | None:
     """The project's memory for this job, or None when it is switched off or damaged
     (then the run goes on without it and says how to rebuild it)."""
-    from pipeline.memory import MEMORY_FILE, MemoryCorrupt, open_memory
+    from pipeline.memory import MemoryCorrupt, open_memory
 
     if not job.project.memory.enabled:
         return None
     try:
-        return open_memory(job.project.translations_dir / MEMORY_FILE)
+        return open_memory(memory_path(job.project))
     except MemoryCorrupt as error:
         job.report.notes.append(f"{error}; run `pipeline memory rebuild` (PO files are intact)")
         return None
@@ -64,11 +73,10 @@ def sync(job: Job, memory: TranslationMemory) -> int:
 
     read = 0
     for filed_as, name, language, path in memory_catalogs(job.project):  # the attic's too
-        try:
-            stat = path.stat()
-        except OSError:
+        found = stamp(path)
+        if found is None:
             continue
-        fingerprint = f"{stat.st_size}:{stat.st_mtime_ns}"
+        fingerprint = catalog_fingerprint(found)
         if catalog_is_current(memory, f"{filed_as}.po", language, fingerprint):
             continue
         try:
@@ -77,12 +85,19 @@ def sync(job: Job, memory: TranslationMemory) -> int:
             continue  # a broken catalog is reported by the step that uses it
         if loaded is None:
             continue
-        source_language = loaded.po.metadata.get("X-Source-Language") or "en"
-        facts = job.facts.catalog(name, source_language, language)
+        facts = job.facts.catalog_of(name, loaded.po, language)
         entries = list(reviewed_entries(loaded.po, facts))
-        sync_catalog(memory, f"{filed_as}.po", source_language, language, entries, fingerprint)
+        sync_catalog(
+            memory, f"{filed_as}.po", facts.source_language, language, entries, fingerprint
+        )
         read += 1
     return read
+
+
+def catalog_fingerprint(stamped: Stamp) -> str:
+    """A catalog's size and modification time, as the memory's sync compares them."""
+    size, mtime_ns = stamped
+    return f"{size}:{mtime_ns}"
 
 
 def reviewed_entries(po: polib.POFile, facts: CatalogFacts):  # -> Iterator[ReviewedEntry]
@@ -206,10 +221,9 @@ CONSISTENCY = {
 def consistency_check(project: Project, languages: Sequence[str] = ()) -> ExtraCheck | None:
     """The ``consistency`` warning of ``pipeline check``, from the translation memory
     brought up to date first (None when the memory is off or absent)."""
-    from pipeline.memory import MEMORY_FILE
     from pipeline.qa import ExtraCheck
 
-    if not project.memory.enabled or not (project.translations_dir / MEMORY_FILE).exists():
+    if not project.memory.enabled or not memory_path(project).exists():
         return None
     return ExtraCheck(CONSISTENCY, run=lambda run: _inconsistent(project, languages))
 
@@ -219,7 +233,7 @@ def _inconsistent(project: Project, languages: Sequence[str]) -> Iterator[Findin
     from pipeline.steps.job import Job, locked
 
     job = Job(project, [], [])
-    with locked(job), open_memory(project.translations_dir / "memory.sqlite3") as memory:
+    with locked(job), open_memory(memory_path(project)) as memory:
         sync(job, memory)
         found = [
             item

@@ -12,15 +12,10 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import UserError
 from pipeline.project import Project
+from pipeline.steps.memory import memory_path
 
 if TYPE_CHECKING:
     from pipeline.memory import ImportedFile, MemoryStats
-
-
-def memory_path(project: Project) -> Path:
-    from pipeline.memory import MEMORY_FILE
-
-    return project.translations_dir / MEMORY_FILE
 
 
 def project_languages(project: Project) -> tuple[str, list[str]]:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import UserError
 from pipeline.steps.attic import ATTIC_DIR, attic_path
+from pipeline.terminal import plural
 
 if TYPE_CHECKING:
     import polib
@@ -212,8 +213,7 @@ def _decide(project: Project, facts: Facts, found: PrunedFile) -> PrunedFile:
 
 def _has_work_by_a_person(facts: Facts, found: PrunedFile, po: polib.POFile) -> bool:
     """Whether any entry, active or obsolete, holds text a person wrote or confirmed."""
-    source_language = po.metadata.get("X-Source-Language") or "en"
-    view = facts.catalog(found.document, source_language, found.language)
+    view = facts.catalog_of(found.document, po, found.language)
     return any(entry.msgid and view.origin(entry).is_human for entry in po)
 
 
@@ -266,16 +266,13 @@ def _delete(path: Path) -> None:
 
 def _forget_published(project: Project, published: list[PrunedFile]) -> None:
     """Drop the deleted files' rows and rewrite the index pages from what is left."""
-    import dataclasses
-
     from pipeline.publish import write_index
     from pipeline.publish.manifest import PublishedManifest
+    from pipeline.steps.publish import with_index_language
 
     with PublishedManifest(project.output_dir) as manifest:
         manifest.forget(f.path.relative_to(project.output_dir).as_posix() for f in published)
-    options = project.publish
-    if options.index_language is None and project.target_languages:
-        options = dataclasses.replace(options, index_language=project.target_languages[0])
+    options = with_index_language(project.publish, project.target_languages)
     write_index(project.output_dir, options=options)
 
 
@@ -305,26 +302,21 @@ def gone_note(project: Project, files: list[PrunedFile]) -> str | None:
     if not documents:
         return None
     counts = [
-        _count(sum(f.kind == kind for f in files), noun)
+        plural(count, noun)
         for kind, noun in (
             (CATALOG, "catalog"),
             (TEMPLATE, "template"),
             (PUBLISHED, "published file"),
         )
+        if (count := sum(f.kind == kind for f in files))
     ]
     shown = ", ".join(documents[:SHOWN])
     if len(documents) > SHOWN:
         shown += f" and {len(documents) - SHOWN} more"
     return (
-        f"{_count(len(documents), 'document')} with no transcript any more (deleted, "
+        f"{plural(len(documents), 'document')} with no transcript any more (deleted, "
         f"renamed or left out) still {'has' if len(documents) == 1 else 'have'} files "
-        f"({', '.join(c for c in counts if c)}): {shown}; `pipeline prune` lists them, "
+        f"({', '.join(counts)}): {shown}; `pipeline prune` lists them, "
         f"`pipeline prune --yes` deletes the generated ones and moves catalogs with "
         f"translations by a person to {project.translations_dir.name}/{ATTIC_DIR}/"
     )
-
-
-def _count(number: int, noun: str) -> str:
-    if not number:
-        return ""
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"

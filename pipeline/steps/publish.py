@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.errors import QualityGateError
@@ -34,7 +34,7 @@ from pipeline.text.document import (
 if TYPE_CHECKING:
     import polib
 
-    from pipeline.publish import PublishOptions
+    from pipeline.publish import PublishedFile, PublishOptions
     from pipeline.publish.manifest import PublishedManifest
     from pipeline.terms import Glossary, TermSpan
 
@@ -137,33 +137,45 @@ def publish(job: Job, options: PublishOptions) -> None:
     documents pass (``min_reviewed``, ``only_reviewed``, ``require_reviewed``).
     """
     from pipeline import publish as writers
-    from pipeline.publish.manifest import PublishedManifest
 
-    options = with_index_language(options, job)
-    project, report = job.project, job.report
+    options = with_index_language(options, job.languages)
     if options.require_reviewed:
         _refuse_unreviewed(tdoc for tdocs in _translated_documents(job, False) for tdoc in tdocs)
     job.progress.start("Publishing", sum(len(job.targets(s)) for s in job.active()))
     manifest = None
     try:
         for tdocs in _translated_documents(job, shows_terms(options)):
-            files = writers.publish_languages(tdocs, project.output_dir, options)
-            if files:
-                if manifest is None:
-                    manifest = PublishedManifest(project.output_dir)
-                    report.notes += manifest.notes
-                manifest.record(files)
-                report.count_published(files)
+            files = writers.publish_languages(tdocs, job.project.output_dir, options)
+            manifest = record_published(job, manifest, files)
             job.progress.advance(len(tdocs))
     finally:
         job.progress.finish()
         finish_publishing(job, manifest, options)
 
 
-def with_index_language(options: PublishOptions, job: Job) -> PublishOptions:
-    """The options with the index's language set (default: the first target language)."""
-    if options.index_language is None and job.languages:
-        return dataclasses.replace(options, index_language=job.languages[0])
+def record_published(
+    job: Job, manifest: PublishedManifest | None, files: Sequence[PublishedFile]
+) -> PublishedManifest | None:
+    """Record ``files`` in the output manifest (opened on the first files, its notes
+    reported) and count them; the manifest, for the next files and
+    :func:`finish_publishing`."""
+    from pipeline.publish.manifest import PublishedManifest
+
+    if not files:
+        return manifest
+    if manifest is None:
+        manifest = PublishedManifest(job.project.output_dir)
+        job.report.notes += manifest.notes
+    manifest.record(files)
+    job.report.count_published(files)
+    return manifest
+
+
+def with_index_language(options: PublishOptions, languages: Sequence[str]) -> PublishOptions:
+    """The options with the index's language set (default: the first target language
+    of ``languages``)."""
+    if options.index_language is None and languages:
+        return dataclasses.replace(options, index_language=languages[0])
     return options
 
 
@@ -231,17 +243,18 @@ def _translated_documents(job: Job, terms: bool) -> Iterator[list[TranslatedDocu
                 po = loaded.po if loaded else None
                 glossary = job.glossary(source) if terms else None
                 tdoc = translated_document(document, po, facts, glossary)
-                _count_source_text(job, tdoc)
+                count_source_text(job.report.source_text, tdoc)
                 translated.append(tdoc)
         if translated:
             yield translated
 
 
-def _count_source_text(job: Job, tdoc: TranslatedDocument) -> None:
-    """Sentences published in the source language (no translation of any kind)."""
+def count_source_text(source_text: dict[str, int], tdoc: TranslatedDocument) -> None:
+    """Sentences published in the source language (no translation of any kind), into
+    ``source_text`` under "document [language]"."""
     untranslated = tdoc.count(Status.SOURCE)
     if untranslated:
-        job.report.source_text[f"{tdoc.document.name} [{tdoc.target_language}]"] = untranslated
+        source_text[f"{tdoc.document.name} [{tdoc.target_language}]"] = untranslated
 
 
 def _refuse_unreviewed(documents: Iterable[TranslatedDocument]) -> None:

@@ -46,8 +46,7 @@ def _catalogs(
             continue
         if loaded is None:
             continue
-        source_language = loaded.po.metadata.get("X-Source-Language", "") or "en"
-        yield name, path, loaded.po, facts.catalog(name, source_language, language)
+        yield name, path, loaded.po, facts.catalog_of(name, loaded.po, language)
 
 
 # ---------------------------------------------------------------------------

@@ -109,7 +109,6 @@ def _status(facts: Facts, name: str, language: str, path: Path) -> CatalogStatus
     loaded = catalog.load_catalog(path, language)
     if loaded is None:
         return CatalogStatus(name, language)
-    source_language = loaded.po.metadata.get("X-Source-Language", "") or "en"
-    origins = facts.catalog(name, source_language, language).origins(loaded.po)
-    counts = states.counts(origins)
-    return CatalogStatus(name, language, source_language=source_language, **counts)
+    view = facts.catalog_of(name, loaded.po, language)
+    counts = states.counts(view.origins(loaded.po))
+    return CatalogStatus(name, language, source_language=view.source_language, **counts)
