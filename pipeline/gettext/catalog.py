@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import __version__
 from pipeline.errors import UserError
+from pipeline.fsutil import atomic_write_bytes
 from pipeline.gettext.po_read import parse_po
 from pipeline.text.languages import same_language, spelling
 
@@ -214,13 +215,6 @@ def declare_utf8(po: polib.POFile) -> None:
         po.metadata["Content-Type"] = re.sub(r"charset=[^\s;]+", "charset=UTF-8", content_type)
 
 
-def fingerprint_of(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return None
-
-
 def save_catalog(po: polib.POFile, path: Path, read_fingerprint: str | None) -> bool:
     """Write a catalog atomically if its text changed; refuse if edited meanwhile.
 
@@ -228,15 +222,11 @@ def save_catalog(po: polib.POFile, path: Path, read_fingerprint: str | None) -> 
     (None for a new file). If the file on disk no longer has it, someone saved
     it in an editor while we worked: overwriting would lose their edits.
     """
-    from pipeline.gettext.po_format import write_po
+    from pipeline.gettext.po_format import format_po
 
-    if fingerprint_of(path) != read_fingerprint:
-        raise UserError(
-            f"{path}: changed on disk while the run was in progress (saved in an editor?); "
-            f"not overwriting it, run again"
-        )
+    on_disk = _unedited(path, read_fingerprint)
     declare_utf8(po)
-    return write_po(po, path)
+    return _replace(path, format_po(po).encode("utf-8"), on_disk)
 
 
 def save_with_revision_date(
@@ -245,15 +235,36 @@ def save_with_revision_date(
     """Save; only when the content really changed, stamp ``date_field`` with now.
 
     A run that changes nothing leaves the old date, so the file's bytes (and
-    mtime) stay the same.
+    mtime) stay the same. The file is read once and, when unchanged, formatted once.
     """
     from pipeline.gettext.po_format import format_po
 
+    on_disk = _unedited(path, read_fingerprint)
     declare_utf8(po)
+    if format_po(po).encode("utf-8") == on_disk:
+        return False
+    po.metadata[date_field] = po_date(now())
+    return _replace(path, format_po(po).encode("utf-8"), on_disk)
+
+
+def _unedited(path: Path, read_fingerprint: str | None) -> bytes | None:
+    """The file's bytes (None: no file), refusing when they are not the ones the run
+    read (``read_fingerprint``, see :func:`save_catalog`)."""
     try:
-        unchanged = Path(path).read_text(encoding="utf-8") == format_po(po)
-    except (FileNotFoundError, UnicodeDecodeError):
-        unchanged = False
-    if not unchanged:
-        po.metadata[date_field] = po_date(now())
-    return save_catalog(po, path, read_fingerprint)
+        data: bytes | None = Path(path).read_bytes()
+    except FileNotFoundError:
+        data = None
+    if (hashlib.sha256(data).hexdigest() if data is not None else None) != read_fingerprint:
+        raise UserError(
+            f"{path}: changed on disk while the run was in progress (saved in an editor?); "
+            f"not overwriting it, run again"
+        )
+    return data
+
+
+def _replace(path: Path, data: bytes, on_disk: bytes | None) -> bool:
+    """Atomically write ``data`` unless the file already holds exactly it; True if written."""
+    if data == on_disk:
+        return False
+    atomic_write_bytes(Path(path), data)
+    return True
