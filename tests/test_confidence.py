@@ -202,5 +202,9 @@ def test_cache_stores_scores_and_migrates_an_old_file_in_place(tmp_path: Path) -
 
 
 def test_new_cache_has_the_score_column(tmp_path: Path) -> None:
-    with TranslationCache(Path(tempfile.mkdtemp(dir=tmp_path)) / "c.sqlite3", "a", "1", "en", "fr"):
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "c.sqlite3"
+    with TranslationCache(path, "a", "1", "en", "fr"):
         pass
+    with sqlite3.connect(path) as db:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(translations)")}
+    assert "score" in columns

@@ -64,7 +64,8 @@ def test_sample_csv_imports_into_a_wal_database(db):
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     dumped = json.loads(json.dumps([t.to_dict() for t in list_terms(db)]))
-    assert dumped[0]["targets"] and json.dumps(result.to_dict())
+    assert dumped[0]["targets"]
+    assert json.loads(json.dumps(result.to_dict()))["languages"] == ["fr"]
 
 
 def test_excel_export_with_bom_semicolons_region_codes_and_dnt_column(db):
@@ -344,7 +345,8 @@ def test_term_comment_follows_the_glossary(tmp_path, db):
 def test_sync_imports_listed_files_only_when_their_bytes_change(tmp_path, db):
     from pipeline.terms import sync_glossaries
 
-    assert sync_glossaries([], db) == sync_glossaries([], db)
+    nothing = sync_glossaries([], db)
+    assert (nothing.imported, nothing.removed) == ([], [])
     assert not db.exists()  # nothing listed, nothing created
     path = tmp_path / "terms.csv"
     shutil.copy(SAMPLE, path)
