@@ -16,6 +16,7 @@ from typing import Any
 
 from pipeline.errors import UserError
 from pipeline.qa.rules import ERROR, SEVERITIES, WARNING
+from pipeline.terminal import plural
 
 
 @dataclass(frozen=True)
@@ -117,19 +118,15 @@ class CheckReport:
 
     def summary(self) -> str:
         """"3 errors, 12 warnings in 5 files (numbers 2, …); 9 distinct, 40 files checked"."""
-        checked = f"{_plural(self.files_checked, 'file')} checked"
+        checked = f"{plural(self.files_checked, 'file')} checked"
         if not self.findings:
             return f"no findings; {checked}"
         per_check = ", ".join(f"{check} {n:,}" for check, n in self.by_check().items())
         return (
-            f"{_plural(self.errors, 'error')}, {_plural(self.warnings, 'warning')} "
-            f"in {_plural(self.files_with_findings, 'file')} ({per_check}); "
+            f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')} "
+            f"in {plural(self.files_with_findings, 'file')} ({per_check}); "
             f"{len(self.groups()):,} distinct, {checked}"
         )
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 # --------------------------------------------------------------------------- filters
