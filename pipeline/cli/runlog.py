@@ -68,15 +68,8 @@ def document_results(report: RunReport, sources: Sequence[Source]) -> list[Docum
     """Per source file: ``failed`` when it (or one of its parts, ``<name>.part-NNNN``) has
     problems, else ``unchanged`` or ``ok``; with the file's counts from the report."""
     from pipeline.steps.report import DocumentCounts
-    from pipeline.text.parts import part_family
 
-    names = {source.name for source in sources}
-    problems: dict[str, list[str]] = {}
-    for problem in report.problems:
-        owner = problem.document
-        if owner not in names:  # a part of a large file
-            owner = part_family(owner) or owner
-        problems.setdefault(owner, []).append(problem.message)
+    problems = report.problems_by_file({source.name for source in sources})
     results = []
     for source in sources:
         messages = tuple(problems.pop(source.name, []))

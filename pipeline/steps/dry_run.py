@@ -161,15 +161,8 @@ def _translated(job: Job, source: Source, language: str) -> set[str]:
 
 def _failed(job: Job) -> list[PlannedDocument]:
     """The transcripts the run would skip, with why."""
-    from pipeline.text.parts import part_family
-
-    by_file: dict[str, PlannedDocument] = {}
     paths = {source.family: str(source.path) for source in job.sources}
-    for problem in job.report.problems:
-        name = problem.document
-        family = name if name in paths else part_family(name) or name
-        planned = by_file.setdefault(
-            family, PlannedDocument(family, paths.get(family, ""), "failed")
-        )
-        planned.problems.append(problem.message)
-    return list(by_file.values())
+    return [
+        PlannedDocument(family, paths.get(family, ""), "failed", problems=messages)
+        for family, messages in job.report.problems_by_file(paths).items()
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
@@ -107,6 +107,20 @@ class RunReport:
     def processed(self) -> bool:
         """Whether any document got through (not every one was skipped)."""
         return len({problem.document for problem in self.problems}) < self.documents
+
+    def problems_by_file(self, names: Collection[str]) -> dict[str, list[str]]:
+        """The problems' messages by the file they belong to: a problem of a part of a
+        large file (``<name>.part-NNNN``) belongs to the file. ``names`` are the files'
+        names (a file may be named like a part: then it is its own)."""
+        from pipeline.text.parts import part_family
+
+        by_file: dict[str, list[str]] = {}
+        for problem in self.problems:
+            owner = problem.document
+            if owner not in names:
+                owner = part_family(owner) or owner
+            by_file.setdefault(owner, []).append(problem.message)
+        return by_file
 
     @property
     def exit_status(self) -> ExitStatus:
