@@ -363,3 +363,14 @@ def test_a_listed_glossary_leaves_unchanged_documents_alone_until_its_terms_chan
     assert json.loads(result.stdout)["unchanged"] == 0
     po = polib.pofile(str(archive / "translations/fr/nato-2021-02-18-defence-ministers.po"))
     assert any("ministres de la Défense" in entry.comment for entry in po)
+
+
+def test_dry_run_names_the_documents_a_run_would_skip_and_exits_2(archive: Path) -> None:
+    (archive / "broken.txt").write_bytes(b"bad\x00bytes")
+    result = run_cli("run", "--to", "fr", "--dry-run", "--json")
+    assert result.returncode == 2, result.stderr
+    plan = json.loads(result.stdout)
+    (failed,) = [item for item in plan["results"] if item["status"] == "failed"]
+    assert failed["name"] == "broken" and failed["problems"][0].endswith("not a transcript")
+    assert (plan["new"], plan["failed"]) == (4, 1)
+    assert not (archive / "translations").exists()
