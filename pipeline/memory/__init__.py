@@ -48,6 +48,7 @@ from pipeline.memory.sync import (
     catalog_is_current,
     forget_catalog,
     sync_catalog,
+    synced_fingerprints,
 )
 
 __all__ = [
@@ -80,4 +81,5 @@ __all__ = [
     "resolve_language",
     "stats",
     "sync_catalog",
+    "synced_fingerprints",
 ]

@@ -5,8 +5,8 @@ translated, not fuzzy; active or obsolete ``#~``) and hands them over with
 their PO line and their neighbours; machine translations never reach this
 module. Each catalog's units are replaced as a whole, in one transaction,
 and skipped when the file's fingerprint has not changed since the last sync,
-so an unchanged PO file is not even read (ask :func:`catalog_is_current`
-before parsing it).
+so an unchanged PO file is not even read (ask :func:`catalog_is_current`, or
+:func:`synced_fingerprints` for many, before parsing it).
 """
 
 from __future__ import annotations
@@ -43,6 +43,13 @@ def catalog_is_current(
     """True when ``catalog`` was last synced with exactly this fingerprint."""
     stored = memory.stored_file(REVIEWED, catalog, target_language)
     return stored is not None and stored.fingerprint == fingerprint
+
+
+@guarded
+def synced_fingerprints(memory: TranslationMemory) -> dict[tuple[str, str], str]:
+    """The fingerprint each catalog was last synced with, by (catalog, target language):
+    one query for an archive, where :func:`catalog_is_current` is one per catalog."""
+    return {(f.name, f.language): f.fingerprint or "" for f in memory.stored_files(REVIEWED)}
 
 
 @guarded

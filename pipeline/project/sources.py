@@ -68,11 +68,11 @@ def iter_source_files(
         _refuse_generated(settings, start)
         if not root.is_dir():
             raise UserError(f"{root}: source root does not exist (sources.roots)")
-        for path in sorted(_walk(start, root, settings, skipped)):
+        for path, relative in sorted(_walk(start, root, settings, skipped), key=_path_order):
             if path in seen:
                 continue
             seen.add(path)
-            name = path.relative_to(root).with_suffix("").as_posix()
+            name = without_suffix(relative)
             other = names.setdefault(name, path)
             if other != path:
                 raise UserError(
@@ -80,6 +80,22 @@ def iter_source_files(
                     f"of that name); rename one of them"
                 )
             yield SourceFile(path, root, name)
+
+
+def _path_order(found: tuple[Path, str]) -> list[str]:
+    """Sort key of a walked file: its relative path's components, the order of
+    sorting the paths themselves, without comparing ``Path`` objects."""
+    return found[1].split("/")
+
+
+def without_suffix(relative: str) -> str:
+    """``relative`` without its file's extension, by pathlib's rule (``with_suffix("")``:
+    a leading or trailing dot is not an extension) at a fraction of its cost."""
+    head, slash, name = relative.rpartition("/")
+    dot = name.rfind(".")
+    if 0 < dot < len(name) - 1:
+        name = name[:dot]
+    return head + slash + name
 
 
 def _walk_start(root: Path, within: Path | None) -> Path | None:
@@ -201,20 +217,27 @@ def _outside(settings: ProjectSettings, path: Path) -> UserError:
     )
 
 
-def _walk(start: Path, root: Path, settings: ProjectSettings, skipped: set[Path]) -> Iterator[Path]:
+def _walk(
+    start: Path, root: Path, settings: ProjectSettings, skipped: set[Path]
+) -> Iterator[tuple[Path, str]]:
+    """Each included file under ``start`` with its POSIX path relative to ``root``
+    (the relative directory is worked out once per directory, not per file: an
+    archive's walk is part of every run's fixed cost)."""
     include, exclude = settings.sources.include, settings.sources.exclude
     for directory, subdirectories, files in os.walk(start):
         here = Path(directory)
+        prefix = here.relative_to(root).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
         subdirectories[:] = sorted(
             d
             for d in subdirectories
             if not d.startswith(".")
             and here / d not in skipped
-            and not any(_excludes(p, (here / d).relative_to(root).as_posix()) for p in exclude)
+            and not any(_excludes(p, prefix + d) for p in exclude)
         )
-        for file in sorted(files):
-            if is_included((here / file).relative_to(root).as_posix(), include, exclude):
-                yield here / file
+        for file in files:
+            if is_included(prefix + file, include, exclude):
+                yield here / file, prefix + file
 
 
 def _matches(pattern: str, relative: str, name: str) -> bool:

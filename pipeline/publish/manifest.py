@@ -182,6 +182,7 @@ class PublishedManifest:
 
     def __init__(self, output_dir: Path) -> None:
         self.output_dir = Path(output_dir)
+        self._output_text = str(self.output_dir)
         self.path = self.output_dir / MANIFEST_FILE
         self._output_real: str | None = None  # the output directory's real path, once known
         self._db, note = open_rebuildable(self.path, _migrate, "record of published files")
@@ -250,23 +251,21 @@ class PublishedManifest:
         of the index (their files become orphans, for ``pipeline prune``); record the
         time of files recorded without one. Return how many files left the index."""
         missing, undated = [], []
+        exists = self._exists
         for path, stamp in self._db.execute("SELECT path, published_at FROM published"):
-            file = self.output_dir / path
-            if not file.is_file():
+            if not exists(path):
                 missing.append((path,))
             elif not stamp:
-                undated.append((file_time(file), path))
+                undated.append((file_time(self.output_dir / path), path))
         lost = [
-            (path,)
-            for (path,) in self._db.execute("SELECT path FROM orphans")
-            if not (self.output_dir / path).is_file()
+            (path,) for (path,) in self._db.execute("SELECT path FROM orphans") if not exists(path)
         ]
         gone = [
             (document,)
             for document, source in self._db.execute(
                 "SELECT document, source_path FROM documents WHERE source_path != ''"
             )
-            if not (self.output_dir / source).is_file()
+            if not exists(source)
         ]
         with self._writing(), self._db:
             self._db.executemany("DELETE FROM published WHERE path = ?", missing)
@@ -283,6 +282,11 @@ class PublishedManifest:
             self._db.execute("DELETE FROM orphans WHERE path IN (SELECT path FROM published)")
             self._forget_unpublished_documents()
         return len(missing) + dropped
+
+    def _exists(self, path: str) -> bool:
+        """Whether the file recorded as ``path`` is on disk (a plain ``stat``, no
+        ``Path`` objects: this runs for every published file on every run)."""
+        return os.path.isfile(os.path.join(self._output_text, path))
 
     def _forget_unpublished_documents(self) -> None:
         self._db.execute(

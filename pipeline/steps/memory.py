@@ -68,16 +68,17 @@ def open_for(job: Job) -> TranslationMemory | None:
 def sync(job: Job, memory: TranslationMemory) -> int:
     """Bring the memory up to date with every catalog of the project; return how many
     were read (unchanged ones, by size and modification time, are not)."""
-    from pipeline.memory import catalog_is_current, sync_catalog
+    from pipeline.memory import sync_catalog, synced_fingerprints
     from pipeline.steps.attic import memory_catalogs
 
     read = 0
+    synced = synced_fingerprints(memory)
     for filed_as, name, language, path in memory_catalogs(job.project):  # the attic's too
         found = stamp(path)
         if found is None:
             continue
         fingerprint = catalog_fingerprint(found)
-        if catalog_is_current(memory, f"{filed_as}.po", language, fingerprint):
+        if synced.get((f"{filed_as}.po", language)) == fingerprint:
             continue
         try:
             loaded = catalog.load_catalog(path, language)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import functools
 import os
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,8 +65,9 @@ def find_sources(
         )
     by_real: dict[Path, Source] = {}
     roots = [os.path.realpath(root) for root in project.sources.roots]
+    real_directory = functools.lru_cache(maxsize=None)(os.path.realpath)
     for found in select_sources(project, paths):
-        real = found.path.resolve()
+        real = _real_path(found.path, real_directory)
         named = _real_name(roots, real) or found.name
         source = by_real.get(real) or Source(real if named != found.name else found.path, named)
         if named != found.name:  # a link, whichever of it and its file comes first
@@ -76,12 +78,25 @@ def find_sources(
     return list(by_real.values())
 
 
+def _real_path(path: Path, real_directory: Callable[[str], str]) -> Path:
+    """``path.resolve()``, resolving each directory once (``real_directory``, cached)
+    rather than every component of every file's path: one ``lstat`` per file."""
+    if os.path.islink(path):
+        return path.resolve()
+    return Path(real_directory(os.path.dirname(os.path.abspath(path))), path.name)
+
+
 def _real_name(roots: list[str], real: Path) -> str | None:
     """The name of the file a link points to, when it lies under a source root
     (``roots``: their real paths)."""
+    from pipeline.project.sources import without_suffix
+
     text = str(real)
     for root in roots:
-        if text == root or text.startswith(root.rstrip(os.sep) + os.sep):
+        prefix = root.rstrip(os.sep) + os.sep
+        if text.startswith(prefix):
+            return without_suffix(text[len(prefix) :])
+        if text == root:
             return real.relative_to(root).with_suffix("").as_posix()
     return None
 
