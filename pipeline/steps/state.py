@@ -158,12 +158,28 @@ class Record:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
-    def from_json(cls, text: str) -> Record:
+    def from_json(cls, text: str, shared: dict | None = None) -> Record:
+        """The record saved as ``text``. ``shared`` (one dict for all the records of a
+        read) lets records share what is the same in most of them: the step
+        fingerprints and the strings they repeat, about half of a record's memory."""
+        shared = {} if shared is None else shared
         data = json.loads(text)
-        data["languages"] = {
-            language: LanguageState(**state) for language, state in data["languages"].items()
-        }
+        data["reading"] = shared.setdefault(data["reading"], data["reading"])
+        data["language"] = shared.setdefault(data["language"], data["language"])
+        data["templates"] = _stamps(data["templates"])
+        languages = {}
+        for language, state in data["languages"].items():
+            stages = state["stages"]
+            state["stages"] = shared.setdefault(tuple(stages.items()), stages)
+            state["memory"] = shared.setdefault(state["memory"], state["memory"])
+            state["files"] = _stamps(state["files"])
+            languages[shared.setdefault(language, language)] = LanguageState(**state)
+        data["languages"] = languages
         return cls(**data)
+
+
+def _stamps(files: dict[str, list[int]]) -> dict[str, Stamp]:
+    return {path: (size, mtime) for path, (size, mtime) in files.items()}
 
 
 class BuildState:
@@ -189,9 +205,10 @@ class BuildState:
             connection = sqlite3.connect(state.path, timeout=60)
             try:
                 if _ours(connection):
+                    shared: dict = {}
                     for family, text in connection.execute("SELECT family, record FROM documents"):
                         with contextlib.suppress(ValueError, TypeError, KeyError):
-                            state.records[family] = Record.from_json(text)
+                            state.records[family] = Record.from_json(text, shared)
             finally:
                 connection.close()
         return state
