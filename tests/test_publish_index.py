@@ -252,20 +252,78 @@ def test_index_takes_over_the_json_manifest_of_earlier_versions(tmp_path):
 def test_index_streams_a_large_manifest_newest_first(tmp_path):
     """2,000 documents: every row is rendered, newest first, from the SQLite manifest
     (memory at 50,000: bench/index_scale.py)."""
-    names = [f"archive/{i:05d}" for i in range(2000)]
-    files = []
-    for i, name in enumerate(names):
-        path = tmp_path / "fr" / f"{name}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("x", encoding="utf-8")
-        date = (dt.date(2000, 1, 1) + dt.timedelta(days=i)).isoformat()
-        facts = _facts(name, date)
-        files.append(PublishedFile(path, "txt", name, "fr", 0.5, facts=facts))
-    write_index(tmp_path, iter(files))
+    write_index(tmp_path, iter(_archive_files(tmp_path, 2000)))
     html = (tmp_path / "index.html").read_text("utf-8")
     assert html.count('<tr data-document="archive/') == 2000
     assert html.index("archive/01999") < html.index("archive/00000")
     assert "2000 documents" in html
+
+
+def _archive_files(root: Path, count: int, ratio: float = 0.5) -> list[PublishedFile]:
+    files = []
+    for i in range(count):
+        name = f"archive/{i:05d}"
+        path = root / "fr" / f"{name}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+        date = (dt.date(2000, 1, 1) + dt.timedelta(days=i)).isoformat()
+        files.append(PublishedFile(path, "txt", name, "fr", ratio, facts=_facts(name, date)))
+    return files
+
+
+def _count_rendered_rows(monkeypatch) -> list[str]:
+    """The documents whose index rows are rendered from now on (one item per row)."""
+    import pipeline.publish.index as index
+
+    rendered: list[str] = []
+    document = index._document
+    monkeypatch.setattr(
+        index,
+        "_document",
+        lambda items, page: rendered.append(items[0].document) or document(items, page),
+    )
+    return rendered
+
+
+def test_index_renders_again_only_the_rows_whose_files_changed(tmp_path, monkeypatch):
+    """The manifest keeps each row's HTML: publishing one document again renders its
+    rows (one per page) and copies the others; the pages are byte for byte what
+    rendering every row gives."""
+    rendered = _count_rendered_rows(monkeypatch)
+    files = _archive_files(tmp_path, 50)
+    write_index(tmp_path, files)
+    assert len(rendered) == 100  # 50 rows on index.html and on fr/index.html
+    rendered.clear()
+    changed = dataclasses.replace(files[7], reviewed_ratio=1.0)
+    write_index(tmp_path, [changed])
+    assert rendered == ["archive/00007", "archive/00007"]
+    pages = [tmp_path / "index.html", tmp_path / "fr" / "index.html"]
+    for page in pages:
+        row = next(r for r in rows(read(page)) if r["data-document"] == "archive/00007")
+        assert row["data-states"] == "fr:reviewed"
+    cached = [page.read_bytes() for page in pages]
+    with sqlite3.connect(tmp_path / MANIFEST_FILE) as db:
+        db.execute("DELETE FROM index_rows")
+    for page in pages:
+        page.unlink()
+    rendered.clear()
+    write_index(tmp_path)
+    assert len(rendered) == 100
+    assert [page.read_bytes() for page in pages] == cached
+
+
+def test_rows_rendered_again_by_the_thousand_are_all_kept(tmp_path, monkeypatch):
+    """More than a thousand rows rendered while the kept ones are read (they wait in a
+    temporary table) are all kept: the next unchanged run renders none."""
+    files = _archive_files(tmp_path, 1100)
+    write_index(tmp_path, files)
+    write_index(tmp_path, [dataclasses.replace(f, reviewed_ratio=1.0) for f in files])
+    rendered = _count_rendered_rows(monkeypatch)
+    (tmp_path / "index.html").unlink()
+    write_index(tmp_path)
+    assert rendered == []
+    states = {r["data-states"] for r in rows(read(tmp_path / "index.html"))}
+    assert states == {"fr:reviewed"}
 
 
 def _facts(name: str, date: str):

@@ -47,7 +47,7 @@ from pipeline.dbfile import open_rebuildable, sqlite_errors, write_transaction
 
 MANIFEST_FILE = ".published.sqlite3"
 LEGACY_MANIFEST_FILE = ".published.json"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _TABLES = (
     """CREATE TABLE IF NOT EXISTS published (
@@ -71,6 +71,16 @@ _TABLES = (
     document TEXT NOT NULL,
     language TEXT NOT NULL
 ) WITHOUT ROWID""",
+    # Each index page's rows as last rendered (schema 4): a row whose inputs have the same
+    # key is copied, not rendered again (pipeline.publish.index). A cache: losing it costs
+    # one rendering of every row.
+    """CREATE TABLE IF NOT EXISTS index_rows (
+    page TEXT NOT NULL,             -- which index page (and its options)
+    document TEXT NOT NULL,
+    key TEXT NOT NULL,              -- hash of everything the row's HTML is made from
+    html TEXT NOT NULL,             -- about 1 KB: a rowid table, not WITHOUT ROWID
+    UNIQUE (page, document)
+)""",
 )
 
 # Columns added to ``published`` by schema 2 (ALTER TABLE on older databases).
@@ -116,6 +126,7 @@ WHERE ({", ".join(_DOCUMENT_COLUMNS)})
     IS NOT ({", ".join(f"excluded.{c}" for c in _DOCUMENT_COLUMNS)})
 """
 _ADD_DOCUMENT = "INSERT OR IGNORE INTO documents (document) VALUES (?)"
+_KEEP_ROW = "INSERT OR REPLACE INTO index_rows VALUES (?, ?, ?, ?)"
 
 # The index's query: documents newest first (undated ones last), each with its files
 # grouped by language. Both orders come from indexes, so rows stream without a sort.
@@ -185,6 +196,9 @@ class PublishedManifest:
         self._output_text = str(self.output_dir)
         self.path = self.output_dir / MANIFEST_FILE
         self._output_real: str | None = None  # the output directory's real path, once known
+        self._fresh_rows: list[tuple[str, str, str, str]] = []  # index rows not yet kept
+        self._stashed = False  # some wait in a temporary table (see keep_row)
+        self._reading_rows = False  # a cached_rows cursor is open
         self._db, note = open_rebuildable(self.path, _migrate, "record of published files")
         self.notes = [note] if note else []  # for the run's report
         with self._writing():
@@ -292,6 +306,56 @@ class PublishedManifest:
         self._db.execute(
             "DELETE FROM documents WHERE document NOT IN (SELECT document FROM published)"
         )
+        self._db.execute(
+            "DELETE FROM index_rows WHERE document NOT IN (SELECT document FROM documents)"
+        )
+
+    def cached_rows(self, page: str) -> Iterator[tuple[str, str, str, str]]:
+        """(date, document, key, HTML) of the rows of index ``page`` as last rendered, in
+        the order of :meth:`rows` (a streaming cursor, to walk beside it)."""
+        self._reading_rows = True
+        try:
+            yield from self._db.execute(
+                "SELECT d.date, r.document, r.key, r.html FROM documents AS d "
+                "CROSS JOIN index_rows AS r ON r.page = ? AND r.document = d.document "
+                "ORDER BY d.date DESC, d.document",
+                (page,),
+            )
+        finally:
+            self._reading_rows = False
+
+    def keep_row(self, page: str, document: str, key: str, html: str) -> None:
+        """Remember a row just rendered; :meth:`commit_rows` keeps them. Rows are written
+        a thousand at a time, so memory stays flat however many a first run renders:
+        to the table itself once :meth:`cached_rows` has been read to its end (a first
+        run: it was empty), else to a temporary table (SQLite must not see the table
+        it is reading change)."""
+        self._fresh_rows.append((page, document, key, html))
+        if len(self._fresh_rows) >= 1000:
+            self._write_rows()
+
+    def _write_rows(self) -> None:
+        rows, self._fresh_rows = self._fresh_rows, []
+        with self._writing():
+            if self._reading_rows:
+                self._db.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS fresh_rows "
+                    "(page TEXT, document TEXT, key TEXT, html TEXT)"
+                )
+                self._db.executemany("INSERT INTO temp.fresh_rows VALUES (?, ?, ?, ?)", rows)
+                self._stashed = True
+            else:
+                self._db.executemany(_KEEP_ROW, rows)
+
+    def commit_rows(self) -> None:
+        """Keep the rows rendered since the last call (replacing those of the same page and
+        document) and commit."""
+        with self._writing(), self._db:
+            self._write_rows()
+            if self._stashed:
+                self._db.execute("INSERT OR REPLACE INTO index_rows SELECT * FROM temp.fresh_rows")
+                self._db.execute("DROP TABLE temp.fresh_rows")
+        self._stashed = False
 
     def recorded_files(self) -> list[RecordedFile]:
         """Every file recorded, listed in the index or orphaned (its transcript gone),
@@ -400,7 +464,7 @@ class PublishedManifest:
 
 
 def _migrate(db: sqlite3.Connection) -> None:
-    """Create the tables, or bring a database of an earlier version up to schema 2; then
+    """Create the tables, or bring a database of an earlier version up to this schema; then
     read them (a damaged file, or another program's, fails here, left as it was). Then
     written ahead (WAL), synced at checkpoints only: a commit per document must not cost
     a disk flush."""
@@ -422,6 +486,7 @@ def _migrate(db: sqlite3.Connection) -> None:
     db.execute(f"SELECT path, {', '.join(_FILE_COLUMNS)} FROM published LIMIT 1").fetchone()
     db.execute(f"SELECT document, {', '.join(_DOCUMENT_COLUMNS)} FROM documents LIMIT 1")
     db.execute("SELECT path, document, language FROM orphans LIMIT 1")
+    db.execute("SELECT page, document, key, html FROM index_rows LIMIT 1")
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
 
