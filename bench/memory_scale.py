@@ -104,6 +104,9 @@ def run_pipeline(
 ) -> RunResult:
     """Run ``python -m pipeline run corpus --to fr --quiet [extra]`` and measure that process."""
     env = {**os.environ, "ARGOS_PACKAGES_DIR": str(store), "PYTHONUNBUFFERED": "1"}
+    # As an installed tool runs: its modules' bytecode cached (about 0.3 s a start here
+    # when this machine's environment forbids writing it).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     command = [sys.executable, "-m", "pipeline", "run", "corpus", "--to", "fr", "--quiet"]
     command += ["--format", formats, *extra]
     json_summary = _supports_json(env)
