@@ -196,6 +196,7 @@ class PublishedManifest:
         self._output_text = str(self.output_dir)
         self.path = self.output_dir / MANIFEST_FILE
         self._output_real: str | None = None  # the output directory's real path, once known
+        self._real_directories: dict[str, str] = {}  # see _real_path
         self._fresh_rows: list[tuple[str, str, str, str]] = []  # index rows not yet kept
         self._stashed = False  # some wait in a temporary table (see keep_row)
         self._reading_rows = False  # a cached_rows cursor is open
@@ -211,7 +212,21 @@ class PublishedManifest:
     def _relative(self, path: Path | str) -> str:
         if self._output_real is None:
             self._output_real = os.path.realpath(self.output_dir)
-        return Path(os.path.relpath(os.path.realpath(path), self._output_real)).as_posix()
+        return Path(os.path.relpath(self._real_path(path), self._output_real)).as_posix()
+
+    def _real_path(self, path: Path | str) -> str:
+        """``os.path.realpath(path)``, resolving each directory once: a run records
+        every published file, and resolving every component of each path cost
+        1.5 ms per document (one ``lstat`` per component)."""
+        if os.path.islink(path):
+            return os.path.realpath(path)
+        directory, name = os.path.split(os.path.abspath(path))
+        real = self._real_directories.get(directory)
+        if real is None:
+            if len(self._real_directories) > 10_000:  # one folder per document: stay small
+                self._real_directories.clear()
+            real = self._real_directories[directory] = os.path.realpath(directory)
+        return os.path.join(real, name)
 
     def _source(self, source_path: str) -> str:
         """A transcript's path as recorded: relative to the output directory where possible."""
