@@ -212,7 +212,11 @@ class PublishedManifest:
     def _relative(self, path: Path | str) -> str:
         if self._output_real is None:
             self._output_real = os.path.realpath(self.output_dir)
-        return Path(os.path.relpath(self._real_path(path), self._output_real)).as_posix()
+        real = self._real_path(path)
+        inside = self._output_real.rstrip(os.sep) + os.sep
+        if os.sep == "/" and real.startswith(inside):  # the usual case, without relpath
+            return real[len(inside) :]
+        return Path(os.path.relpath(real, self._output_real)).as_posix()
 
     def _real_path(self, path: Path | str) -> str:
         """``os.path.realpath(path)``, resolving each directory once: a run records
@@ -257,7 +261,7 @@ class PublishedManifest:
                     file_time(path),
                 )
             )
-            if facts is not None:
+            if facts is not None and documents.get(f.document) is None:  # files share facts
                 documents[f.document] = (
                     f.document,
                     facts.date,

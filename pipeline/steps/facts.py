@@ -94,9 +94,19 @@ class CatalogFacts:
         self._facts = facts
         self.document, self.source_language, self.language = document, source_language, language
         self._pending: dict[bytes, provenance.Fill] = {}
+        # A step asks each entry's origin several times: its key and its recorded fill
+        # are looked up once (the record changes only through take/restore).
+        self._keys: dict[tuple[str | None, str], bytes] = {}
+        self._recorded: dict[bytes, provenance.StoredFill | None] = {}
 
     def key(self, entry: polib.POEntry) -> bytes:
-        return provenance.FillStore.key(self.language, self.document, entry.msgctxt, entry.msgid)
+        found = self._keys.get((entry.msgctxt, entry.msgid))
+        if found is None:
+            found = provenance.FillStore.key(
+                self.language, self.document, entry.msgctxt, entry.msgid
+            )
+            self._keys[(entry.msgctxt, entry.msgid)] = found
+        return found
 
     def fill(self, entry: polib.POEntry) -> provenance.StoredFill | None:
         """What the tool last wrote into ``entry``: in this run (not yet recorded), or
@@ -105,7 +115,9 @@ class CatalogFacts:
         written = self._pending.get(key)
         if written is not None:
             return provenance.StoredFill.of(written)
-        return self._facts.fills.get(key)
+        if key not in self._recorded:
+            self._recorded[key] = self._facts.fills.get(key)
+        return self._recorded[key]
 
     def origin(self, entry: polib.POEntry) -> Origin:
         """Where ``entry``'s text comes from."""
@@ -147,11 +159,13 @@ class CatalogFacts:
     def take(self) -> list[tuple[bytes, provenance.Fill]]:
         """What was written and not yet recorded (for the process that records it)."""
         written, self._pending = list(self._pending.items()), {}
+        self._recorded.clear()  # the process that records them may do so now
         return written
 
     def restore(self, written: list[tuple[bytes, provenance.Fill]]) -> None:
         """Take back what :meth:`take` gave (a document resumed in another pass)."""
         self._pending.update(written)
+        self._recorded.clear()
 
     def annotate(self, entry: polib.POEntry, origin: Origin, *extra: str | None) -> None:
         """Re-derive our ``#.`` lines on ``entry`` from its origin and what we recorded."""

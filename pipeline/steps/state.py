@@ -31,7 +31,7 @@ import json
 import os
 import sqlite3
 import zlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -155,7 +155,11 @@ class Record:
     languages: dict[str, LanguageState] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        # vars(), not dataclasses.asdict: asdict deep-copies every value, a third of the
+        # time the main process spent recording a document.
+        data = dict(vars(self))
+        data["languages"] = {code: vars(state) for code, state in self.languages.items()}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str, shared: dict | None = None) -> Record:
