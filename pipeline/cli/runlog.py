@@ -61,7 +61,13 @@ class DocumentResult:
 
     def to_dict(self) -> dict[str, object]:
         """The result as ``--json`` lists it."""
-        return dataclasses.asdict(self) | {"problems": list(self.problems)}
+        # Shallow (vars, not dataclasses.asdict's deep copy): --json lists every document.
+        return dict(
+            vars(self),
+            problems=list(self.problems),
+            machine=dict(self.machine),
+            memory=dict(self.memory),
+        )
 
 
 def document_results(report: RunReport, sources: Sequence[Source]) -> list[DocumentResult]:

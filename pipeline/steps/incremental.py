@@ -29,6 +29,7 @@ builds everything.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -168,7 +169,7 @@ def _verdict(job: Job, stages: Stages, group: list[Source]) -> list[tuple[Pair, 
     record = job.state.records.get(source.family)
     if record is None or source.family not in job.unchanged_sources:
         return None
-    templates = {str(job.project.template_path(part.name)) for part in group}
+    templates = {_template_path(job, part.name) for part in group}
     if set(record.templates) != templates or not unchanged(record.templates):
         return None
     language = job.language_of(source)
@@ -183,6 +184,12 @@ def _verdict(job: Job, stages: Stages, group: list[Source]) -> list[tuple[Pair, 
         if stages.memory is not None and recorded.memory != stages.memory_mark:
             waiting.append(((language, target), recorded.memory))
     return waiting
+
+
+def _template_path(job: Job, name: str) -> str:
+    """``str(job.project.template_path(name))`` without building a ``Path`` (the plan asks
+    for every document of the archive; names are clean relative paths)."""
+    return os.path.join(str(job.project.translations_dir), "templates", f"{name}.pot")
 
 
 def _memory_hits(job: Job, stages: Stages, waiting: dict[str, list[tuple[Pair, str]]]) -> set[str]:

@@ -13,6 +13,7 @@ import fnmatch
 import functools
 import os
 import posixpath
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,9 @@ from pipeline.text.ingest import Part
 
 if TYPE_CHECKING:
     from pipeline.project import Project
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,8 @@ def _real_path(path: Path, real_directory: Callable[[str], str]) -> Path:
     rather than every component of every file's path: one ``lstat`` per file."""
     if os.path.islink(path):
         return path.resolve()
-    return Path(real_directory(os.path.dirname(os.path.abspath(path))), path.name)
+    real = os.path.join(real_directory(os.path.dirname(os.path.abspath(path))), path.name)
+    return path if real == str(path) else Path(real)
 
 
 def _real_name(roots: list[str], real: Path) -> str | None:
@@ -106,7 +111,7 @@ def check_name(source: Source) -> None:
     parts = source.name.split("/")
     if any(not part.strip(".") for part in parts):
         raise UserError(f"{source.path}: its name {source.name!r} cannot be a file name; rename it")
-    if any(ord(char) < 32 or ord(char) == 127 for char in source.name):
+    if _CONTROL.search(source.name):
         shown = source.name.encode("unicode_escape").decode("ascii")
         raise UserError(
             f"{shown}: a file name with a control character (newline, tab …) cannot be "

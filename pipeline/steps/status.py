@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,10 +87,21 @@ def discover_catalogs(
     ):
         if languages and lang_dir.name not in languages:
             continue
-        for po_path in sorted(lang_dir.rglob("*.po")):
-            name = po_path.relative_to(lang_dir).with_suffix("").as_posix()
-            found.append((name, lang_dir.name, po_path))
+        found += [(name, lang_dir.name, path) for name, path in _po_files(lang_dir)]
     return found
+
+
+def _po_files(directory: Path) -> list[tuple[str, Path]]:
+    """(name without ``.po``, path) of the PO files under ``directory``, in path order: what
+    ``sorted(directory.rglob("*.po"))`` finds, walked with strings (every run lists every
+    catalog of the archive for the memory)."""
+    base = str(directory)
+    found = []
+    for folder, _, files in os.walk(base, followlinks=True):
+        prefix = folder[len(base) + 1 :] + "/" if folder != base else ""
+        found += [prefix + file for file in files if file.endswith(".po") and file != ".po"]
+    found.sort(key=lambda relative: relative.split("/"))
+    return [(relative[:-3], Path(base, relative)) for relative in found]
 
 
 def status(project: Project, languages: Sequence[str] = ()) -> list[CatalogStatus]:

@@ -108,7 +108,6 @@ def plan_parts(path: Path, encoding: str = "utf-8") -> list[Part]:
     binary file is refused here, from its first bytes, before the scan.
     """
     size_min = part_bytes()
-    path = Path(path)
     try:
         info = os.stat(path)
     except OSError:
