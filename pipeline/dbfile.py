@@ -23,12 +23,14 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pipeline.errors import UserError
 
 BROKEN_SUFFIX = ".broken"
+BUSY_TIMEOUT = 60.0  # seconds a connection waits for another process's lock
 
 # SQLite result codes (primary, as ``sqlite_errorname`` spells them on Python ≥ 3.11)
 # that say the environment failed, not the file: never a reason to set the file aside.
@@ -102,13 +104,34 @@ def _prepared(path: Path, prepare: Callable[[sqlite3.Connection], None]) -> sqli
         raise UserError(f"{path.parent}: cannot create directory ({error.strerror})") from None
     if path.is_dir():
         raise UserError(f"{path}: is a directory, expected a SQLite file the tool writes")
-    connection = sqlite3.connect(path, timeout=60)
-    try:
-        prepare(connection)
-    except BaseException:
-        connection.close()
-        raise
-    return connection
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    pause = 0.01
+    while True:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+        try:
+            prepare(connection)
+            return connection
+        except sqlite3.OperationalError as error:
+            connection.close()
+            if not _busy(error) or time.monotonic() + pause > deadline:
+                raise
+        except BaseException:
+            connection.close()
+            raise
+        time.sleep(pause)
+        pause = min(2 * pause, 0.5)
+
+
+def _busy(error: sqlite3.Error) -> bool:
+    """A lock SQLite gave up on at once instead of waiting (its busy handler is not called
+    when waiting could deadlock: two processes preparing a new file together both turn
+    it to WAL, and the second is refused). Opening again is the way out (#16: a worker
+    and the main process creating the fill record at the start of a cold run)."""
+    name = getattr(error, "sqlite_errorname", "")
+    if name:
+        return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+    message = str(error).lower()
+    return "database is locked" in message or "table is locked" in message
 
 
 def _set_aside(path: Path) -> Path:

@@ -268,3 +268,36 @@ def test_ascii_terminal_shows_names_as_escapes(workdir: Path, model_store: Path)
     rows = [line for line in result.stdout.splitlines() if "r\\xe9union" in line]
     header = next(line for line in result.stdout.splitlines() if line.startswith("document"))
     assert len(rows) == 1 and rows[0].index("fr") == header.index("language")
+
+
+def test_opening_a_file_another_process_is_turning_to_wal_waits_for_it(tmp_path: Path) -> None:
+    """SQLite refuses at once, without waiting, a connection that must turn a file to WAL
+    while another holds the write lock (waiting could deadlock): what a worker met when
+    the main process created the fill record at the start of a cold run. The file is
+    opened once the other lets go, and never taken for damaged."""
+    import threading
+
+    from pipeline.dbfile import open_rebuildable
+
+    path = tmp_path / "store.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE kept (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO kept VALUES (1)")
+    release = threading.Timer(0.5, lambda: holder.execute("COMMIT"))
+    release.start()
+
+    def prepare(connection: sqlite3.Connection) -> None:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("SELECT count(*) FROM kept").fetchone()
+
+    try:
+        connection, note = open_rebuildable(path, prepare, "test store")
+    finally:
+        release.join()
+        holder.close()
+    assert note is None
+    assert connection.execute("SELECT x FROM kept").fetchall() == [(1,)]
+    assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    connection.close()
+    assert not list(tmp_path.glob("*.broken*"))
