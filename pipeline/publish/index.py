@@ -184,12 +184,13 @@ def _row_template():
 
 def _page_key(page: _Page, scope: str | None, threshold: float) -> str:
     """What every row of a page is made from besides its files: the page's language and
-    place, the tool's version, this module and the row template, the label catalogs
-    and the locale data (Babel's version)."""
+    place, the tool's version, this module, the labels module and the row template, the
+    label catalogs and the locale data (Babel's version)."""
     import babel
 
     made_from = [page.language, page.prefix, scope, threshold, __version__, babel.__version__]
-    made_from += [_digest(Path(__file__).read_bytes()), _digest(_row_source().encode("utf-8"))]
+    made_from += [_digest(Path(module).read_bytes()) for module in (__file__, lab.__file__)]
+    made_from += [_digest(_row_source().encode("utf-8"))]
     made_from += [_digest(path.read_bytes()) for path in lab.catalog_files(page.language)]
     return _digest(repr(made_from).encode("utf-8"))
 
