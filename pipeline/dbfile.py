@@ -61,11 +61,17 @@ _ENVIRONMENT_MESSAGES = (
 def is_environment_failure(error: sqlite3.Error) -> bool:
     """Whether ``error`` comes from the disk, permissions or another process, not from
     what the file holds (such a file must be kept, and the user told)."""
+    return _error_is(error, _ENVIRONMENT, _ENVIRONMENT_MESSAGES)
+
+
+def _error_is(error: sqlite3.Error, names: tuple[str, ...], messages: tuple[str, ...]) -> bool:
+    """Whether ``error``'s result code starts with one of ``names`` (or, on Python 3.10,
+    which has no ``sqlite_errorname``, its message holds one of ``messages``)."""
     name = getattr(error, "sqlite_errorname", "")
     if name:
-        return name.startswith(_ENVIRONMENT)
+        return name.startswith(names)
     message = str(error).lower()
-    return any(fragment in message for fragment in _ENVIRONMENT_MESSAGES)
+    return any(fragment in message for fragment in messages)
 
 
 def open_rebuildable(
@@ -127,11 +133,9 @@ def _busy(error: sqlite3.Error) -> bool:
     when waiting could deadlock: two processes preparing a new file together both turn
     it to WAL, and the second is refused). Opening again is the way out (#16: a worker
     and the main process creating the fill record at the start of a cold run)."""
-    name = getattr(error, "sqlite_errorname", "")
-    if name:
-        return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
-    message = str(error).lower()
-    return "database is locked" in message or "table is locked" in message
+    return _error_is(
+        error, ("SQLITE_BUSY", "SQLITE_LOCKED"), ("database is locked", "table is locked")
+    )
 
 
 def _set_aside(path: Path) -> Path:
